@@ -1,0 +1,47 @@
+// The per-connection state commands read and change (protocol, auth, name, database, ...).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+namespace cachet::commands {
+
+enum class ReplyMode { kOn, kOff, kSkipNext, kSkipThis };
+
+// State of one client. The owning connection's thread writes it; other threads (CLIENT LIST,
+// CLIENT KILL) read it: numbers are atomics, strings are guarded by `mu`.
+struct ClientState {
+  uint64_t id = 0;
+  std::string addr;   // "ip:port", or "path:0" for a unix socket
+  std::string laddr;  // local address
+  int fd = -1;
+  bool unix_socket = false;
+  bool local = false;  // loopback or unix socket (for protected mode)
+  int64_t created_ms = 0;
+  std::atomic<int64_t> last_interaction_ms{0};
+
+  std::atomic<int> protocol{2};
+  std::atomic<int> db{0};
+  std::atomic<bool> authenticated{false};
+  std::atomic<const char*> last_command{"NULL"};  // full command name, static storage
+  std::atomic<uint64_t> query_buffer_bytes{0};
+  std::atomic<uint64_t> output_buffer_bytes{0};
+  std::atomic<bool> close_requested{false};  // CLIENT KILL / QUIT: close after pending replies
+
+  ReplyMode reply_mode = ReplyMode::kOn;  // connection thread only
+  bool close_after_reply = false;          // connection thread only
+
+  mutable std::mutex mu;
+  std::string name;      // guarded by mu
+  std::string lib_name;  // guarded by mu
+  std::string lib_ver;   // guarded by mu
+
+  std::string GetName() const {
+    std::lock_guard lock(mu);
+    return name;
+  }
+};
+
+}  // namespace cachet::commands

@@ -1,0 +1,51 @@
+// Every error string cachet replies with, worded exactly as Redis 7.0 words it.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace cachet::commands::errors {
+
+inline constexpr std::string_view kSyntax = "ERR syntax error";
+inline constexpr std::string_view kNotInteger = "ERR value is not an integer or out of range";
+inline constexpr std::string_view kNotFloat = "ERR value is not a valid float";
+inline constexpr std::string_view kWrongType =
+    "WRONGTYPE Operation against a key holding the wrong kind of value";
+inline constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
+inline constexpr std::string_view kWrongPass =
+    "WRONGPASS invalid username-password pair or user is disabled.";
+inline constexpr std::string_view kAuthNoPassword =
+    "ERR AUTH <password> called without any password configured for the default user. Are you "
+    "sure your configuration is correct?";
+inline constexpr std::string_view kMaxClients = "ERR max number of clients reached";
+inline constexpr std::string_view kInvalidClientName =
+    "ERR Client names cannot contain spaces, newlines or special characters.";
+inline constexpr std::string_view kNoSuchClient = "ERR No such client";
+inline constexpr std::string_view kInvalidExpire = "ERR invalid expire time in '%s' command";
+inline constexpr std::string_view kOutOfRange = "ERR index out of range";
+inline constexpr std::string_view kNoSuchKey = "ERR no such key";
+inline constexpr std::string_view kDbIndexOutOfRange = "ERR DB index is out of range";
+inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float or out of range";
+inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
+inline constexpr std::string_view kProtocolVersion =
+    "NOPROTO unsupported protocol version";
+inline constexpr std::string_view kProtocolVersionNotInteger =
+    "ERR Protocol version is not an integer or out of range";
+inline constexpr std::string_view kInvalidCommandName = "ERR Invalid command specified";
+inline constexpr std::string_view kInvalidArgsForCommand = "ERR Invalid arguments specified for command";
+inline constexpr std::string_view kInvalidNumberOfArgs = "ERR Invalid number of arguments specified for command";
+inline constexpr std::string_view kNoKeyArgs = "ERR The command has no key arguments";
+inline constexpr std::string_view kShutdownErrors = "ERR Errors trying to SHUTDOWN. Check logs.";
+inline constexpr std::string_view kPubSubContext =
+    "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are "
+    "allowed in this context";
+
+// "ERR unknown command '<name>', with args beginning with: '<a>' '<b>' "
+std::string UnknownCommand(std::string_view name, const std::string* args, size_t nargs);
+// "ERR unknown subcommand '<sub>'. Try <CONTAINER> HELP."
+std::string UnknownSubcommand(std::string_view sub, std::string_view container);
+// "ERR wrong number of arguments for '<name>' command" (name as given in the table,
+// "client|setname" for subcommands).
+std::string WrongArity(std::string_view full_name);
+
+}  // namespace cachet::commands::errors

@@ -1,0 +1,13 @@
+// The one place every command family is registered, in order.
+#include "cachet/commands/registry.h"
+
+namespace cachet::commands {
+
+void RegisterAllCommands(CommandRegistry& registry) {
+  RegisterConnectionFamily(registry);
+  RegisterClientFamily(registry);
+  RegisterServerFamily(registry);
+  RegisterIntrospectionFamily(registry);
+}
+
+}  // namespace cachet::commands

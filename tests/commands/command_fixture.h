@@ -1,0 +1,81 @@
+// In-process command tests: runs commands through the real dispatcher and decodes replies.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "cachet/commands/dispatcher.h"
+#include "cachet/commands/registry.h"
+#include "cachet/config/config.h"
+#include "cachet/storage/keyspace.h"
+#include "support/resp_reader.h"
+
+namespace cachet::test {
+
+// A ServerApi with no sockets: client listing knows only the fixture's client.
+class FakeServer : public commands::ServerApi {
+ public:
+  FakeServer() : keyspace_(storage::KeyspaceOptions{.shards = 4, .clock = &clock_}) {}
+  config::Config& config() override { return config_; }
+  storage::Keyspace& keyspace() override { return keyspace_; }
+  std::string ClientList(const commands::ClientFilter&) override { return "id=1\n"; }
+  std::string ClientInfoLine(const commands::ClientState& c) override {
+    return "id=" + std::to_string(c.id) + "\n";
+  }
+  int KillClients(const commands::ClientFilter& f) override {
+    killed.push_back(f);
+    return 0;
+  }
+  void RequestShutdown(commands::ShutdownMode mode) override { shutdowns.push_back(mode); }
+  uint64_t connected_clients() const override { return 1; }
+
+  storage::ManualClock clock_;  // tests advance it instead of sleeping
+  config::Config config_;
+  storage::Keyspace keyspace_;
+  std::vector<commands::ClientFilter> killed;
+  std::vector<commands::ShutdownMode> shutdowns;
+};
+
+class CommandTest : public ::testing::Test {
+ protected:
+  CommandTest() : dispatcher_(registry_, server_) {
+    commands::RegisterAllCommands(registry_);
+    commands::SetGlobalRegistry(&registry_);
+    client_.id = 7;
+    client_.authenticated = true;
+  }
+
+  // Runs one command and returns the raw bytes it replied (possibly empty).
+  std::string RunRaw(const std::vector<std::string>& argv) {
+    std::string out;
+    protocol::ReplyBuilder reply(&out, client_.protocol.load());
+    dispatcher_.Execute(client_, argv, reply);
+    return out;
+  }
+
+  // Runs one command and decodes its single reply.
+  RespValue Run(const std::vector<std::string>& argv) {
+    std::string raw = RunRaw(argv);
+    RespValue v;
+    size_t len = 0;
+    EXPECT_EQ(ParseReply(raw, &v, &len), ExtentStatus::kComplete) << EscapeBytes(raw);
+    EXPECT_EQ(len, raw.size()) << "more than one reply: " << EscapeBytes(raw);
+    return v;
+  }
+
+  static bool IsError(const RespValue& v, const std::string& text) {
+    return v.type == '-' && v.text == text;
+  }
+
+  commands::CommandRegistry registry_;
+  FakeServer server_;
+  commands::Dispatcher dispatcher_;
+  storage::ManualClock& clock() { return server_.clock_; }
+  storage::Keyspace& keyspace() { return server_.keyspace_; }
+
+  commands::ClientState client_;
+};
+
+}  // namespace cachet::test
