@@ -1,0 +1,68 @@
+// One client connection: reads requests, runs them in order, writes the batched replies.
+#pragma once
+
+#include <array>
+#include <boost/asio.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cachet/commands/client_state.h"
+#include "cachet/protocol/reply_builder.h"
+#include "cachet/protocol/request_parser.h"
+
+namespace cachet::server {
+
+class Server;
+struct Worker;
+
+using Socket = boost::asio::generic::stream_protocol::socket;
+
+// A client connection. Every method runs on its worker's thread, except Kill(), which any
+// thread may call.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(Server& server, Worker& worker, Socket socket, bool unix_socket);
+
+  // Begins serving: the first read is issued.
+  void Start();
+  // Closes the connection after the replies already produced are written. Thread-safe.
+  void Kill();
+  // Closes the socket now and unregisters the client.
+  void Close();
+  // Called by the worker's cron: closes the client when idle past `timeout_s` (0: never).
+  void CheckIdle(int64_t now_ms, int64_t timeout_s);
+
+  commands::ClientState& state() { return state_; }
+  const commands::ClientState& state() const { return state_; }
+  bool closed() const { return closed_; }
+  Worker& worker() { return worker_; }
+
+ private:
+  void DoRead();
+  void OnRead(const boost::system::error_code& ec, size_t n);
+  // Parses and runs every complete command in `data`; false when the connection must close
+  // without further reading (protocol error, QUIT, query buffer limit).
+  bool Process(std::string_view data);
+  void FlushOrRead();
+  void OnWritten(const boost::system::error_code& ec);
+
+  Server& server_;
+  Worker& worker_;
+  Socket socket_;
+  commands::ClientState state_;
+  protocol::RequestParser parser_;
+  std::vector<std::string> argv_;
+  std::string out_;
+  std::string writing_;
+  protocol::ReplyBuilder reply_{&out_};
+  std::array<char, 16 * 1024> read_buf_;
+  bool write_in_flight_ = false;
+  bool stop_reading_ = false;  // close once pending output is written
+  bool closed_ = false;
+};
+
+// Formats one CLIENT LIST line (ending in '\n') for a client, as Redis 7.0 does.
+std::string FormatClientLine(const commands::ClientState& c, int64_t now_ms);
+
+}  // namespace cachet::server

@@ -1,0 +1,101 @@
+// The server: Asio worker threads, listeners, the client registry and graceful shutdown.
+#pragma once
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cachet/commands/dispatcher.h"
+#include "cachet/commands/registry.h"
+#include "cachet/commands/server_api.h"
+#include "cachet/config/config.h"
+#include "cachet/storage/keyspace.h"
+
+namespace cachet::server {
+
+class Connection;
+
+// One worker thread with its own io_context; connections live on exactly one worker and all
+// their I/O and command execution happens on that worker's thread.
+struct Worker {
+  boost::asio::io_context ctx{1};
+  std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guard;
+  std::thread thread;
+  std::unique_ptr<boost::asio::steady_timer> cron;
+  std::vector<std::shared_ptr<Connection>> connections;  // touched on this worker only
+  size_t index = 0;
+};
+
+struct ServerStats {
+  std::atomic<uint64_t> total_connections_received{0};
+  std::atomic<uint64_t> rejected_connections{0};
+  std::atomic<uint64_t> total_commands_processed{0};
+};
+
+class Server : public commands::ServerApi {
+ public:
+  explicit Server(config::Config& config);
+  ~Server() override;
+
+  // Binds listeners and starts workers. Returns false (after logging why) when a listener
+  // cannot be opened.
+  bool Start();
+  // Blocks until shutdown (signal or SHUTDOWN) completes. Returns the exit status.
+  int Wait();
+
+  // commands::ServerApi
+  config::Config& config() override { return config_; }
+  storage::Keyspace& keyspace() override { return *keyspace_; }
+  std::string ClientList(const commands::ClientFilter& filter) override;
+  std::string ClientInfoLine(const commands::ClientState& client) override;
+  int KillClients(const commands::ClientFilter& filter) override;
+  void RequestShutdown(commands::ShutdownMode mode) override;
+  uint64_t connected_clients() const override { return connected_.load(); }
+
+  // Connection lifecycle (called by connections on their worker thread).
+  void OnConnectionClosed(Connection* conn);
+  commands::Dispatcher& dispatcher() { return dispatcher_; }
+  ServerStats& stats() { return stats_; }
+  uint64_t NextClientId() { return next_client_id_.fetch_add(1); }
+  size_t worker_count() const { return workers_.size(); }
+
+ private:
+  bool OpenTcpListeners();
+  bool OpenUnixListener();
+  void AcceptTcp(size_t listener);
+  void AcceptUnix();
+  template <typename Socket>
+  void Adopt(Socket socket, Worker& worker, bool unix_socket);
+  Worker& NextWorker();
+  void ScheduleCron(Worker& worker);
+  void Cron(Worker& worker);
+  void DoShutdown(const char* reason);
+
+  config::Config& config_;
+  std::unique_ptr<storage::Keyspace> keyspace_;
+  commands::CommandRegistry registry_;
+  commands::Dispatcher dispatcher_;
+  ServerStats stats_;
+
+  boost::asio::io_context main_ctx_{1};
+  boost::asio::signal_set signals_{main_ctx_};
+  std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> tcp_acceptors_;
+  std::unique_ptr<boost::asio::local::stream_protocol::acceptor> unix_acceptor_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::atomic<size_t> next_worker_{0};
+  std::atomic<uint64_t> next_client_id_{1};
+  std::atomic<uint64_t> connected_{0};
+  std::atomic<bool> shutting_down_{false};
+  int exit_code_ = 0;
+
+  std::mutex registry_mu_;
+  std::map<uint64_t, std::shared_ptr<Connection>> clients_;  // guarded by registry_mu_
+};
+
+}  // namespace cachet::server

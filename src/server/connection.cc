@@ -1,0 +1,232 @@
+// Client connection I/O: read, parse, dispatch, batched write, limits and closing.
+#include "cachet/server/connection.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "cachet/server/server.h"
+
+namespace cachet::server {
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string EndpointString(const boost::asio::generic::stream_protocol::endpoint& ep,
+                           bool unix_socket, const std::string& unix_path) {
+  if (unix_socket) return unix_path + ":0";
+  const sockaddr* sa = ep.data();
+  char host[INET6_ADDRSTRLEN] = {0};
+  int port = 0;
+  if (sa->sa_family == AF_INET) {
+    auto* in = reinterpret_cast<const sockaddr_in*>(sa);
+    inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+    port = ntohs(in->sin_port);
+  } else if (sa->sa_family == AF_INET6) {
+    auto* in6 = reinterpret_cast<const sockaddr_in6*>(sa);
+    inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+    port = ntohs(in6->sin6_port);
+  }
+  return std::string(host) + ":" + std::to_string(port);
+}
+
+bool IsLoopback(const boost::asio::generic::stream_protocol::endpoint& ep) {
+  const sockaddr* sa = ep.data();
+  if (sa->sa_family == AF_INET) {
+    auto* in = reinterpret_cast<const sockaddr_in*>(sa);
+    return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+  }
+  if (sa->sa_family == AF_INET6) {
+    auto* in6 = reinterpret_cast<const sockaddr_in6*>(sa);
+    if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr)) return true;
+    if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) return in6->sin6_addr.s6_addr[12] == 127;
+  }
+  return false;
+}
+
+}  // namespace
+
+Connection::Connection(Server& server, Worker& worker, Socket socket, bool unix_socket)
+    : server_(server), worker_(worker), socket_(std::move(socket)) {
+  state_.id = server_.NextClientId();
+  state_.unix_socket = unix_socket;
+  state_.fd = socket_.native_handle();
+  state_.created_ms = NowMs();
+  state_.last_interaction_ms = state_.created_ms;
+  boost::system::error_code ec;
+  std::string unix_path = unix_socket ? server_.config().GetString("unixsocket") : "";
+  auto remote = socket_.remote_endpoint(ec);
+  auto local = socket_.local_endpoint(ec);
+  state_.addr = EndpointString(remote, unix_socket, unix_path);
+  state_.laddr = EndpointString(local, unix_socket, unix_path);
+  state_.local = unix_socket || IsLoopback(remote);
+  state_.authenticated = server_.config().GetString("requirepass").empty();
+}
+
+void Connection::Start() { DoRead(); }
+
+void Connection::Kill() {
+  state_.close_requested.store(true);
+  boost::asio::post(worker_.ctx, [self = shared_from_this()] {
+    if (self->closed_) return;
+    if (self->write_in_flight_) {
+      self->stop_reading_ = true;
+    } else {
+      self->Close();
+    }
+  });
+}
+
+void Connection::Close() {
+  if (closed_) return;
+  closed_ = true;
+  boost::system::error_code ec;
+  socket_.shutdown(Socket::shutdown_both, ec);
+  socket_.close(ec);
+  server_.OnConnectionClosed(this);
+}
+
+void Connection::CheckIdle(int64_t now_ms, int64_t timeout_s) {
+  if (closed_ || timeout_s <= 0) return;
+  if (now_ms - state_.last_interaction_ms.load() > timeout_s * 1000) {
+    spdlog::debug("Closing idle client");
+    Close();
+  }
+}
+
+void Connection::DoRead() {
+  if (closed_) return;
+  socket_.async_read_some(
+      boost::asio::buffer(read_buf_),
+      [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+        self->OnRead(ec, n);
+      });
+}
+
+void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
+  if (closed_) return;
+  if (ec) {
+    Close();
+    return;
+  }
+  state_.last_interaction_ms.store(NowMs(), std::memory_order_relaxed);
+  if (!Process(std::string_view(read_buf_.data(), n))) stop_reading_ = true;
+  FlushOrRead();
+}
+
+bool Connection::Process(std::string_view data) {
+  protocol::ParserLimits limits;
+  limits.max_bulk_len = server_.config().GetInt("proto-max-bulk-len");
+  limits.authenticated = state_.authenticated.load(std::memory_order_relaxed);
+  parser_.set_limits(limits);
+  const int64_t qbuf_limit = server_.config().GetInt("client-query-buffer-limit");
+
+  while (!data.empty()) {
+    size_t consumed = 0;
+    auto status = parser_.Parse(data, &consumed, &argv_);
+    data.remove_prefix(consumed);
+    if (status == protocol::ParseStatus::kNeedMore) break;
+    if (status == protocol::ParseStatus::kError) {
+      reply_.Error(parser_.error());
+      spdlog::debug("Protocol error from client {}: {}", state_.addr, parser_.error());
+      return false;
+    }
+    server_.dispatcher().Execute(state_, argv_, reply_);
+    server_.stats().total_commands_processed.fetch_add(1, std::memory_order_relaxed);
+    if (state_.close_after_reply || state_.close_requested.load(std::memory_order_relaxed))
+      return false;
+    // Authentication may have changed the limits that apply.
+    limits.authenticated = state_.authenticated.load(std::memory_order_relaxed);
+    parser_.set_limits(limits);
+  }
+  state_.query_buffer_bytes.store(parser_.buffered_bytes(), std::memory_order_relaxed);
+  if (qbuf_limit > 0 && parser_.buffered_bytes() > static_cast<size_t>(qbuf_limit)) {
+    spdlog::warn("Closing client that reached max query buffer length: addr={} qbuf={}",
+                 state_.addr, parser_.buffered_bytes());
+    out_.clear();
+    return false;
+  }
+  return true;
+}
+
+void Connection::FlushOrRead() {
+  if (closed_ || write_in_flight_) return;
+  if (!out_.empty()) {
+    writing_.swap(out_);
+    out_.clear();
+    write_in_flight_ = true;
+    state_.output_buffer_bytes.store(writing_.size(), std::memory_order_relaxed);
+    boost::asio::async_write(
+        socket_, boost::asio::buffer(writing_),
+        [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+          self->OnWritten(ec);
+        });
+    return;
+  }
+  if (stop_reading_) {
+    Close();
+    return;
+  }
+  DoRead();
+}
+
+void Connection::OnWritten(const boost::system::error_code& ec) {
+  write_in_flight_ = false;
+  writing_.clear();
+  if (writing_.capacity() > 64 * 1024) writing_.shrink_to_fit();
+  state_.output_buffer_bytes.store(out_.size(), std::memory_order_relaxed);
+  if (closed_) return;
+  if (ec) {
+    Close();
+    return;
+  }
+  if (state_.close_requested.load(std::memory_order_relaxed)) stop_reading_ = true;
+  FlushOrRead();
+}
+
+std::string FormatClientLine(const commands::ClientState& c, int64_t now_ms) {
+  std::string name, lib_name, lib_ver;
+  {
+    std::lock_guard lock(c.mu);
+    name = c.name;
+    lib_name = c.lib_name;
+    lib_ver = c.lib_ver;
+  }
+  int64_t age = (now_ms - c.created_ms) / 1000;
+  int64_t idle = (now_ms - c.last_interaction_ms.load()) / 1000;
+  uint64_t qbuf = c.query_buffer_bytes.load();
+  uint64_t omem = c.output_buffer_bytes.load();
+  std::string line;
+  line.reserve(320);
+  line += "id=" + std::to_string(c.id);
+  line += " addr=" + c.addr;
+  line += " laddr=" + c.laddr;
+  line += " fd=" + std::to_string(c.fd);
+  line += " name=" + name;
+  line += " age=" + std::to_string(age < 0 ? 0 : age);
+  line += " idle=" + std::to_string(idle < 0 ? 0 : idle);
+  line += " flags=N";
+  line += " db=" + std::to_string(c.db.load());
+  line += " sub=0 psub=0 ssub=0 multi=-1";
+  line += " qbuf=" + std::to_string(qbuf);
+  line += " qbuf-free=" + std::to_string(qbuf < 16384 ? 16384 - qbuf : 0);
+  line += " argv-mem=0 multi-mem=0 rbs=16384 rbp=0";
+  line += " obl=0 oll=0 omem=" + std::to_string(omem);
+  line += " tot-mem=" + std::to_string(16384 + qbuf + omem);
+  line += " events=r";
+  line += " cmd=" + std::string(c.last_command.load());
+  line += " user=default redir=-1";
+  line += " resp=" + std::to_string(c.protocol.load());
+  if (!lib_name.empty() || !lib_ver.empty()) {
+    line += " lib-name=" + lib_name;
+    line += " lib-ver=" + lib_ver;
+  }
+  line += '\n';
+  return line;
+}
+
+}  // namespace cachet::server

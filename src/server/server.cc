@@ -1,0 +1,392 @@
+// Server start-up, listeners, worker threads, client registry and graceful shutdown.
+#include "cachet/server/server.h"
+
+#include <netinet/tcp.h>
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <sstream>
+
+#include "cachet/server/connection.h"
+
+namespace cachet::server {
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+constexpr std::string_view kProtectedModeDenied =
+    "-DENIED Redis is running in protected mode because protected mode is enabled and no "
+    "password is set for the default user. In this mode connections are only accepted from the "
+    "loopback interface. If you want to connect from external computers to Redis you may adopt "
+    "one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG "
+    "SET protected-mode no' from the loopback interface by connecting to Redis from the same "
+    "host the server is running, however MAKE SURE Redis is not publicly accessible from "
+    "internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively "
+    "you can just disable the protected mode by editing the Redis configuration file, and "
+    "setting the protected mode option to 'no', and then restarting the server. 3) If you "
+    "started the server manually just for testing, restart it with the '--protected-mode no' "
+    "option. 4) Set up an authentication password for the default user. NOTE: You only need to "
+    "do one of the above things in order for the server to start accepting connections from "
+    "the outside.\r\n";
+
+// Expiry-index items one shard examines per cron tick.
+constexpr size_t kActiveExpireBudget = 200;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::vector<std::string> SplitWords(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  std::string w;
+  while (in >> w) out.push_back(w);
+  return out;
+}
+
+void SetKeepAlive(int fd, int interval) {
+  int yes = 1;
+  setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &yes, sizeof(yes));
+  int idle = interval;
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+  int intvl = interval / 3 > 0 ? interval / 3 : 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+  int cnt = 3;
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+}
+
+bool MatchesFilter(const commands::ClientState& c, const commands::ClientFilter& f,
+                   int64_t now_ms) {
+  if (f.skip_id && c.id == f.skip_id) return false;
+  if (!f.ids.empty()) {
+    bool any = false;
+    for (uint64_t id : f.ids) any |= (id == c.id);
+    if (!any) return false;
+  }
+  if (!f.addr.empty() && f.addr != c.addr) return false;
+  if (!f.laddr.empty() && f.laddr != c.laddr) return false;
+  if (!f.type.empty()) {
+    // Every client is a normal one until pub/sub and replication exist.
+    if (strcasecmp(f.type.c_str(), "normal") != 0) return false;
+  }
+  if (!f.user.empty() && f.user != "default") return false;
+  if (f.max_age_s > 0 && (now_ms - c.created_ms) / 1000 < f.max_age_s) return false;
+  return true;
+}
+
+}  // namespace
+
+Server::Server(config::Config& config) : config_(config), dispatcher_(registry_, *this) {
+  commands::RegisterAllCommands(registry_);
+  commands::SetGlobalRegistry(&registry_);
+}
+
+Server::~Server() {
+  for (auto& w : workers_) {
+    if (w->thread.joinable()) {
+      w->ctx.stop();
+      w->thread.join();
+    }
+  }
+}
+
+bool Server::OpenTcpListeners() {
+  int port = static_cast<int>(config_.GetInt("port"));
+  if (port == 0) return true;
+  int backlog = static_cast<int>(config_.GetInt("tcp-backlog"));
+  auto addrs = SplitWords(config_.GetString("bind"));
+  if (addrs.empty()) addrs = {"*", "-::*"};
+  for (std::string addr : addrs) {
+    bool optional = false;
+    if (!addr.empty() && addr[0] == '-') {
+      optional = true;
+      addr = addr.substr(1);
+    }
+    boost::system::error_code ec;
+    asio::ip::address ip;
+    if (addr == "*") {
+      ip = asio::ip::address_v4::any();
+    } else if (addr == "::*") {
+      ip = asio::ip::address_v6::any();
+    } else {
+      ip = asio::ip::make_address(addr, ec);
+      if (ec) {
+        spdlog::warn("Invalid bind address '{}'", addr);
+        return false;
+      }
+    }
+    tcp::endpoint ep(ip, static_cast<unsigned short>(port));
+    auto acceptor = std::make_unique<tcp::acceptor>(main_ctx_);
+    acceptor->open(ep.protocol(), ec);
+    if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec && ip.is_v6()) acceptor->set_option(asio::ip::v6_only(true), ec);
+    if (!ec) acceptor->bind(ep, ec);
+    if (!ec) acceptor->listen(backlog, ec);
+    if (ec) {
+      if (optional && (ec.value() == EAFNOSUPPORT || ec.value() == EADDRNOTAVAIL ||
+                       ec.value() == EPROTONOSUPPORT)) {
+        spdlog::debug("Skipping optional bind address {}: {}", addr, ec.message());
+        continue;
+      }
+      spdlog::warn("Warning: Could not create server TCP listening socket {}:{}: {}", addr, port,
+                   ec.message());
+      return false;
+    }
+    tcp_acceptors_.push_back(std::move(acceptor));
+  }
+  if (tcp_acceptors_.empty()) {
+    spdlog::warn("Failed listening on port {} (tcp), aborting.", port);
+    return false;
+  }
+  return true;
+}
+
+bool Server::OpenUnixListener() {
+  std::string path = config_.GetString("unixsocket");
+  if (path.empty()) return true;
+  ::unlink(path.c_str());
+  boost::system::error_code ec;
+  unix_acceptor_ = std::make_unique<asio::local::stream_protocol::acceptor>(main_ctx_);
+  asio::local::stream_protocol::endpoint ep(path);
+  unix_acceptor_->open(ep.protocol(), ec);
+  if (!ec) unix_acceptor_->bind(ep, ec);
+  if (!ec) unix_acceptor_->listen(static_cast<int>(config_.GetInt("tcp-backlog")), ec);
+  if (ec) {
+    spdlog::warn("Failed opening Unix socket: {}", ec.message());
+    return false;
+  }
+  int64_t perm = config_.GetInt("unixsocketperm");
+  if (perm) ::chmod(path.c_str(), static_cast<mode_t>(perm));
+  return true;
+}
+
+bool Server::Start() {
+  // Raise the descriptor limit to fit maxclients, as Redis does.
+  rlim_t wanted = static_cast<rlim_t>(config_.GetInt("maxclients")) + 32;
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < wanted) {
+    rlimit want{std::min(wanted, lim.rlim_max), lim.rlim_max};
+    setrlimit(RLIMIT_NOFILE, &want);
+  }
+
+  if (!OpenTcpListeners() || !OpenUnixListener()) return false;
+
+  size_t threads = static_cast<size_t>(config_.GetInt("io-threads"));
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  storage::KeyspaceOptions ks_options;
+  ks_options.worker_threads = threads;
+  ks_options.shards = static_cast<size_t>(config_.GetInt("shards"));
+  ks_options.databases = static_cast<int>(config_.GetInt("databases"));
+  keyspace_ = std::make_unique<storage::Keyspace>(ks_options);
+  for (size_t i = 0; i < threads; ++i) {
+    auto w = std::make_unique<Worker>();
+    w->index = i;
+    w->guard = std::make_unique<
+        asio::executor_work_guard<asio::io_context::executor_type>>(w->ctx.get_executor());
+    w->cron = std::make_unique<asio::steady_timer>(w->ctx);
+    workers_.push_back(std::move(w));
+  }
+  for (auto& w : workers_) {
+    Worker* worker = w.get();
+    ScheduleCron(*worker);
+    worker->thread = std::thread([worker] { worker->ctx.run(); });
+  }
+
+  signals_.add(SIGINT);
+  signals_.add(SIGTERM);
+  signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    spdlog::warn("Received {} scheduling shutdown...", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    DoShutdown("signal");
+  });
+  for (size_t i = 0; i < tcp_acceptors_.size(); ++i) AcceptTcp(i);
+  if (unix_acceptor_) AcceptUnix();
+  return true;
+}
+
+int Server::Wait() {
+  main_ctx_.run();
+  return exit_code_;
+}
+
+Worker& Server::NextWorker() {
+  return *workers_[next_worker_.fetch_add(1, std::memory_order_relaxed) % workers_.size()];
+}
+
+void Server::AcceptTcp(size_t listener) {
+  Worker& worker = NextWorker();
+  tcp_acceptors_[listener]->async_accept(
+      worker.ctx, [this, listener, &worker](const boost::system::error_code& ec, tcp::socket s) {
+        if (ec) {
+          if (ec == asio::error::operation_aborted) return;
+          spdlog::warn("Accepting client connection: {}", ec.message());
+        } else {
+          boost::system::error_code ignored;
+          s.set_option(tcp::no_delay(true), ignored);
+          int keepalive = static_cast<int>(config_.GetInt("tcp-keepalive"));
+          if (keepalive > 0) SetKeepAlive(s.native_handle(), keepalive);
+          auto proto = s.local_endpoint(ignored).protocol();
+          Socket g(worker.ctx, asio::generic::stream_protocol(proto.family(), IPPROTO_TCP),
+                   s.release());
+          Adopt(std::move(g), worker, false);
+        }
+        if (!shutting_down_) AcceptTcp(listener);
+      });
+}
+
+void Server::AcceptUnix() {
+  Worker& worker = NextWorker();
+  unix_acceptor_->async_accept(
+      worker.ctx, [this, &worker](const boost::system::error_code& ec,
+                                  asio::local::stream_protocol::socket s) {
+        if (ec) {
+          if (ec == asio::error::operation_aborted) return;
+          spdlog::warn("Accepting client connection: {}", ec.message());
+        } else {
+          Socket g(worker.ctx, asio::generic::stream_protocol(AF_UNIX, 0), s.release());
+          Adopt(std::move(g), worker, true);
+        }
+        if (!shutting_down_) AcceptUnix();
+      });
+}
+
+template <typename S>
+void Server::Adopt(S socket, Worker& worker, bool unix_socket) {
+  stats_.total_connections_received.fetch_add(1, std::memory_order_relaxed);
+  auto conn = std::make_shared<Connection>(*this, worker, std::move(socket), unix_socket);
+  // Refusals are written synchronously: the socket is fresh, the message fits its buffer.
+  auto refuse = [&](std::string_view msg) {
+    ::send(conn->state().fd, msg.data(), msg.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    stats_.rejected_connections.fetch_add(1, std::memory_order_relaxed);
+  };
+  uint64_t maxclients = static_cast<uint64_t>(config_.GetInt("maxclients"));
+  if (connected_.load() >= maxclients) {
+    refuse("-ERR max number of clients reached\r\n");
+    return;  // conn's socket closes as it is destroyed
+  }
+  if (config_.GetBool("protected-mode") && config_.GetString("requirepass").empty() &&
+      !conn->state().local) {
+    refuse(kProtectedModeDenied);
+    spdlog::warn("Denied non-local connection from {} (protected mode)", conn->state().addr);
+    return;
+  }
+  connected_.fetch_add(1);
+  {
+    std::lock_guard lock(registry_mu_);
+    clients_[conn->state().id] = conn;
+  }
+  asio::post(worker.ctx, [conn, &worker] {
+    worker.connections.push_back(conn);
+    conn->Start();
+  });
+}
+
+void Server::OnConnectionClosed(Connection* conn) {
+  {
+    std::lock_guard lock(registry_mu_);
+    clients_.erase(conn->state().id);
+  }
+  connected_.fetch_sub(1);
+}
+
+void Server::ScheduleCron(Worker& worker) {
+  int64_t hz = config_.GetInt("hz");
+  if (hz <= 0) hz = 10;
+  worker.cron->expires_after(std::chrono::milliseconds(1000 / hz));
+  worker.cron->async_wait([this, &worker](const boost::system::error_code& ec) {
+    if (ec) return;
+    Cron(worker);
+    ScheduleCron(worker);
+  });
+}
+
+void Server::Cron(Worker& worker) {
+  const int64_t now = NowMs();
+  const int64_t timeout = config_.GetInt("timeout");
+  // Each worker reclaims expired keys of its share of the shards, with bounded work.
+  const size_t shards = keyspace_->shard_count();
+  for (size_t s = worker.index; s < shards; s += workers_.size()) {
+    keyspace_->ActiveExpireShard(s, kActiveExpireBudget);
+  }
+  auto& conns = worker.connections;
+  for (auto& c : conns) c->CheckIdle(now, timeout);
+  std::erase_if(conns, [](const std::shared_ptr<Connection>& c) { return c->closed(); });
+}
+
+std::string Server::ClientList(const commands::ClientFilter& filter) {
+  const int64_t now = NowMs();
+  std::string out;
+  std::lock_guard lock(registry_mu_);
+  for (auto& [id, conn] : clients_) {
+    if (MatchesFilter(conn->state(), filter, now)) out += FormatClientLine(conn->state(), now);
+  }
+  return out;
+}
+
+std::string Server::ClientInfoLine(const commands::ClientState& client) {
+  return FormatClientLine(client, NowMs());
+}
+
+int Server::KillClients(const commands::ClientFilter& filter) {
+  const int64_t now = NowMs();
+  std::vector<std::shared_ptr<Connection>> victims;
+  {
+    std::lock_guard lock(registry_mu_);
+    for (auto& [id, conn] : clients_) {
+      if (MatchesFilter(conn->state(), filter, now)) victims.push_back(conn);
+    }
+  }
+  for (auto& v : victims) v->Kill();
+  return static_cast<int>(victims.size());
+}
+
+void Server::RequestShutdown(commands::ShutdownMode mode) {
+  asio::post(main_ctx_, [this] {
+    spdlog::warn("User requested shutdown...");
+    DoShutdown("command");
+  });
+}
+
+void Server::DoShutdown(const char* reason) {
+  if (shutting_down_.exchange(true)) return;
+  boost::system::error_code ec;
+  signals_.cancel(ec);
+  for (auto& a : tcp_acceptors_) a->close(ec);
+  if (unix_acceptor_) {
+    unix_acceptor_->close(ec);
+    ::unlink(config_.GetString("unixsocket").c_str());
+  }
+  // Close every client on its own thread, then let the workers run out.
+  for (auto& w : workers_) {
+    Worker* worker = w.get();
+    asio::post(worker->ctx, [worker] {
+      for (auto& c : worker->connections) c->Close();
+      worker->connections.clear();
+      worker->cron->cancel();
+      worker->guard.reset();
+    });
+  }
+  for (auto& w : workers_) {
+    if (w->thread.joinable()) w->thread.join();
+  }
+  {
+    std::lock_guard lock(registry_mu_);
+    clients_.clear();
+  }
+  std::string pidfile = config_.GetString("pidfile");
+  if (!pidfile.empty()) {
+    spdlog::info("Removing the pid file.");
+    ::unlink(pidfile.c_str());
+  }
+  spdlog::warn("cachet is now ready to exit, bye bye...");
+  exit_code_ = 0;
+  main_ctx_.stop();
+}
+
+}  // namespace cachet::server
