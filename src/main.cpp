@@ -76,21 +76,12 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  // The first non-option word is the config file; the rest are directives (Redis's rules,
+  // including line numbers in errors that follow on from the file's).
   std::vector<std::string> rest = app.remaining();
   cachet::config::Config config;
-  size_t first_option = 0;
-  if (!rest.empty() && rest[0].rfind("--", 0) != 0) {
-    std::string path = rest[0] == "-" ? "/dev/stdin" : rest[0];
-    auto st = config.LoadFile(path);
-    if (!st.ok) {
-      std::fprintf(stderr, "%s\n", st.error.c_str());
-      return 1;
-    }
-    first_option = 1;
-  }
-  std::vector<std::string> args(rest.begin() + first_option, rest.end());
-  if (!args.empty()) {
-    auto st = config.ApplyArgs(args);
+  if (!rest.empty()) {
+    auto st = config.ApplyArgs(rest);
     if (!st.ok) {
       std::fprintf(stderr, "%s\n", st.error.c_str());
       return 1;

@@ -1,0 +1,463 @@
+// Redis's text primitives for the config layer: sdssplitargs, string2ll, memtoull,
+// stringmatchlen, sdscatrepr and getAbsolutePath, reproduced byte for byte.
+#include "cachet/config/config_parse.h"
+
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <climits>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+#include "cachet/config/config.h"
+
+namespace cachet::config {
+namespace {
+
+bool IsHexDigit(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+int HexDigitToInt(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return c - 'A' + 10;
+}
+
+// isspace() in the C locale.
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+int Lower(int c) { return std::tolower(static_cast<unsigned char>(c)); }
+
+// Port of stringmatchlen_impl over NUL-terminated buffers, as Redis runs it.
+bool MatchImpl(const char* pattern, int pattern_len, const char* string, int string_len,
+               bool nocase, bool* skip_longer) {
+  while (pattern_len && string_len) {
+    switch (pattern[0]) {
+      case '*':
+        while (pattern_len && pattern[1] == '*') {
+          pattern++;
+          pattern_len--;
+        }
+        if (pattern_len == 1) return true;
+        while (string_len) {
+          if (MatchImpl(pattern + 1, pattern_len - 1, string, string_len, nocase, skip_longer)) {
+            return true;
+          }
+          if (*skip_longer) return false;
+          string++;
+          string_len--;
+        }
+        *skip_longer = true;
+        return false;
+      case '?':
+        string++;
+        string_len--;
+        break;
+      case '[': {
+        pattern++;
+        pattern_len--;
+        bool negate = pattern[0] == '^';
+        if (negate) {
+          pattern++;
+          pattern_len--;
+        }
+        bool match = false;
+        while (true) {
+          if (pattern[0] == '\\' && pattern_len >= 2) {
+            pattern++;
+            pattern_len--;
+            if (pattern[0] == string[0]) match = true;
+          } else if (pattern[0] == ']') {
+            break;
+          } else if (pattern_len == 0) {
+            pattern--;
+            pattern_len++;
+            break;
+          } else if (pattern_len >= 3 && pattern[1] == '-') {
+            int start = static_cast<unsigned char>(pattern[0]);
+            int end = static_cast<unsigned char>(pattern[2]);
+            int c = static_cast<unsigned char>(string[0]);
+            if (start > end) std::swap(start, end);
+            if (nocase) {
+              start = Lower(start);
+              end = Lower(end);
+              c = Lower(c);
+            }
+            pattern += 2;
+            pattern_len -= 2;
+            if (c >= start && c <= end) match = true;
+          } else if (!nocase) {
+            if (pattern[0] == string[0]) match = true;
+          } else if (Lower(pattern[0]) == Lower(string[0])) {
+            match = true;
+          }
+          pattern++;
+          pattern_len--;
+        }
+        if (negate) match = !match;
+        if (!match) return false;
+        string++;
+        string_len--;
+        break;
+      }
+      case '\\':
+        if (pattern_len >= 2) {
+          pattern++;
+          pattern_len--;
+        }
+        [[fallthrough]];
+      default:
+        if (!nocase) {
+          if (pattern[0] != string[0]) return false;
+        } else if (Lower(pattern[0]) != Lower(string[0])) {
+          return false;
+        }
+        string++;
+        string_len--;
+        break;
+    }
+    pattern++;
+    pattern_len--;
+    if (string_len == 0) {
+      while (*pattern == '*') {
+        pattern++;
+        pattern_len--;
+      }
+      break;
+    }
+  }
+  return pattern_len == 0 && string_len == 0;
+}
+
+}  // namespace
+
+std::optional<std::vector<std::string>> SplitArgs(std::string_view line) {
+  // A C string ends at its first NUL; Redis never sees past it.
+  if (auto nul = line.find('\0'); nul != std::string_view::npos) line = line.substr(0, nul);
+  std::vector<std::string> words;
+  size_t p = 0;
+  const size_t n = line.size();
+  auto at = [&](size_t i) -> char { return i < n ? line[i] : '\0'; };
+  while (true) {
+    while (p < n && IsSpace(line[p])) p++;
+    if (p >= n) return words;
+    bool in_dq = false, in_sq = false, done = false;
+    std::string current;
+    while (!done) {
+      char c = at(p);
+      if (in_dq) {
+        if (c == '\\' && at(p + 1) == 'x' && IsHexDigit(at(p + 2)) && IsHexDigit(at(p + 3))) {
+          current.push_back(
+              static_cast<char>(HexDigitToInt(at(p + 2)) * 16 + HexDigitToInt(at(p + 3))));
+          p += 3;
+        } else if (c == '\\' && at(p + 1) != '\0') {
+          p++;
+          switch (at(p)) {
+            case 'n':
+              current.push_back('\n');
+              break;
+            case 'r':
+              current.push_back('\r');
+              break;
+            case 't':
+              current.push_back('\t');
+              break;
+            case 'b':
+              current.push_back('\b');
+              break;
+            case 'a':
+              current.push_back('\a');
+              break;
+            default:
+              current.push_back(at(p));
+              break;
+          }
+        } else if (c == '"') {
+          if (at(p + 1) != '\0' && !IsSpace(at(p + 1))) return std::nullopt;
+          done = true;
+        } else if (c == '\0') {
+          return std::nullopt;
+        } else {
+          current.push_back(c);
+        }
+      } else if (in_sq) {
+        if (c == '\\' && at(p + 1) == '\'') {
+          p++;
+          current.push_back('\'');
+        } else if (c == '\'') {
+          if (at(p + 1) != '\0' && !IsSpace(at(p + 1))) return std::nullopt;
+          done = true;
+        } else if (c == '\0') {
+          return std::nullopt;
+        } else {
+          current.push_back(c);
+        }
+      } else {
+        switch (c) {
+          case ' ':
+          case '\n':
+          case '\r':
+          case '\t':
+          case '\0':
+            done = true;
+            break;
+          case '"':
+            in_dq = true;
+            break;
+          case '\'':
+            in_sq = true;
+            break;
+          default:
+            current.push_back(c);
+            break;
+        }
+      }
+      if (p < n) p++;
+    }
+    words.push_back(std::move(current));
+  }
+}
+
+std::vector<std::string> SplitOn(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  if (s.empty()) return out;
+  size_t start = 0;
+  for (size_t j = 0; j < s.size(); ++j) {
+    if (s[j] == sep) {
+      out.emplace_back(s.substr(start, j - start));
+      start = j + 1;
+    }
+  }
+  out.emplace_back(s.substr(start));
+  return out;
+}
+
+std::optional<int64_t> String2ll(std::string_view s) {
+  if (s.empty() || s.size() > 20) return std::nullopt;
+  if (s.size() == 1 && s[0] == '0') return 0;
+  size_t p = 0;
+  bool negative = false;
+  if (s[0] == '-') {
+    negative = true;
+    p++;
+    if (p == s.size()) return std::nullopt;
+  }
+  if (s[p] < '1' || s[p] > '9') return std::nullopt;
+  uint64_t v = 0;
+  for (; p < s.size(); ++p) {
+    if (s[p] < '0' || s[p] > '9') return std::nullopt;
+    if (v > ULLONG_MAX / 10) return std::nullopt;
+    v *= 10;
+    uint64_t d = static_cast<uint64_t>(s[p] - '0');
+    if (v > ULLONG_MAX - d) return std::nullopt;
+    v += d;
+  }
+  if (negative) {
+    if (v > static_cast<uint64_t>(LLONG_MAX) + 1) return std::nullopt;
+    return static_cast<int64_t>(0 - v);
+  }
+  if (v > static_cast<uint64_t>(LLONG_MAX)) return std::nullopt;
+  return static_cast<int64_t>(v);
+}
+
+std::optional<double> String2d(std::string_view s) {
+  if (s.empty() || IsSpace(s[0])) return std::nullopt;
+  std::string buf(s);
+  errno = 0;
+  char* end = nullptr;
+  double d = std::strtod(buf.c_str(), &end);
+  if (static_cast<size_t>(end - buf.c_str()) != buf.size()) return std::nullopt;
+  if (errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL || std::fpclassify(d) == FP_ZERO)) {
+    return std::nullopt;
+  }
+  if (std::isnan(d)) return std::nullopt;
+  return d;
+}
+
+bool StringMatch(std::string_view pattern, std::string_view str, bool nocase) {
+  // Redis runs over NUL-terminated buffers and peeks one byte past the pattern's end.
+  std::string p(pattern), s(str);
+  bool skip_longer = false;
+  return MatchImpl(p.c_str(), static_cast<int>(p.size()), s.c_str(), static_cast<int>(s.size()),
+                   nocase, &skip_longer);
+}
+
+std::string Repr(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\a':
+        out += "\\a";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      default:
+        if (std::isprint(static_cast<unsigned char>(c))) {
+          out.push_back(c);
+        } else {
+          char buf[8];
+          std::snprintf(buf, sizeof(buf), "\\x%02x", static_cast<unsigned char>(c));
+          out += buf;
+        }
+        break;
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::string AbsolutePath(std::string_view path) {
+  size_t b = path.find_first_not_of(" \r\n\t");
+  size_t e = path.find_last_not_of(" \r\n\t");
+  std::string rel = b == std::string_view::npos ? "" : std::string(path.substr(b, e - b + 1));
+  if (!rel.empty() && rel[0] == '/') return rel;
+  char cwd[1024];
+  if (getcwd(cwd, sizeof(cwd)) == nullptr) return rel;
+  std::string abs = cwd;
+  if (!abs.empty() && abs.back() != '/') abs.push_back('/');
+  while (rel.size() >= 3 && rel.compare(0, 3, "../") == 0) {
+    rel.erase(0, 3);
+    if (abs.size() > 1) {
+      size_t slash = abs.rfind('/', abs.size() - 2);
+      abs.resize(slash + 1);
+    }
+  }
+  return abs + rel;
+}
+
+std::string ErrnoText(int err) { return std::strerror(err); }
+
+std::optional<uint64_t> ParseMemory(std::string_view s) {
+  if (auto nul = s.find('\0'); nul != std::string_view::npos) s = s.substr(0, nul);
+  if (!s.empty() && s[0] == '-') return std::nullopt;
+  size_t digits = 0;
+  while (digits < s.size() && std::isdigit(static_cast<unsigned char>(s[digits]))) digits++;
+  std::string unit(s.substr(digits));
+  for (char& c : unit) c = static_cast<char>(Lower(c));
+  uint64_t mul;
+  if (unit.empty() || unit == "b") {
+    mul = 1;
+  } else if (unit == "k") {
+    mul = 1000;
+  } else if (unit == "kb") {
+    mul = 1024;
+  } else if (unit == "m") {
+    mul = 1000 * 1000;
+  } else if (unit == "mb") {
+    mul = 1024 * 1024;
+  } else if (unit == "g") {
+    mul = 1000ULL * 1000 * 1000;
+  } else if (unit == "gb") {
+    mul = 1024ULL * 1024 * 1024;
+  } else {
+    return std::nullopt;
+  }
+  if (digits >= 128) return std::nullopt;
+  // strtoull saturates at 2^64-1 and reads "" as 0, and Redis 7.0 multiplies without an
+  // overflow check (the product wraps modulo 2^64); all three are kept.
+  std::string buf(s.substr(0, digits));
+  uint64_t val = std::strtoull(buf.c_str(), nullptr, 10);
+  return val * mul;
+}
+
+std::optional<int64_t> NotifyFlagsFromString(std::string_view classes) {
+  int64_t flags = 0;
+  for (char c : classes) {
+    switch (c) {
+      case 'A':
+        flags |= kNotifyAll;
+        break;
+      case 'g':
+        flags |= kNotifyGeneric;
+        break;
+      case '$':
+        flags |= kNotifyString;
+        break;
+      case 'l':
+        flags |= kNotifyList;
+        break;
+      case 's':
+        flags |= kNotifySet;
+        break;
+      case 'h':
+        flags |= kNotifyHash;
+        break;
+      case 'z':
+        flags |= kNotifyZset;
+        break;
+      case 'x':
+        flags |= kNotifyExpired;
+        break;
+      case 'e':
+        flags |= kNotifyEvicted;
+        break;
+      case 'K':
+        flags |= kNotifyKeyspace;
+        break;
+      case 'E':
+        flags |= kNotifyKeyevent;
+        break;
+      case 't':
+        flags |= kNotifyStream;
+        break;
+      case 'm':
+        flags |= kNotifyKeyMiss;
+        break;
+      case 'd':
+        flags |= kNotifyModule;
+        break;
+      case 'n':
+        flags |= kNotifyNew;
+        break;
+      default:
+        return std::nullopt;
+    }
+  }
+  return flags;
+}
+
+std::string NotifyFlagsToString(int64_t flags) {
+  std::string res;
+  if ((flags & kNotifyAll) == kNotifyAll) {
+    res += 'A';
+  } else {
+    if (flags & kNotifyGeneric) res += 'g';
+    if (flags & kNotifyString) res += '$';
+    if (flags & kNotifyList) res += 'l';
+    if (flags & kNotifySet) res += 's';
+    if (flags & kNotifyHash) res += 'h';
+    if (flags & kNotifyZset) res += 'z';
+    if (flags & kNotifyExpired) res += 'x';
+    if (flags & kNotifyEvicted) res += 'e';
+    if (flags & kNotifyStream) res += 't';
+    if (flags & kNotifyModule) res += 'd';
+    if (flags & kNotifyNew) res += 'n';
+  }
+  if (flags & kNotifyKeyspace) res += 'K';
+  if (flags & kNotifyKeyevent) res += 'E';
+  if (flags & kNotifyKeyMiss) res += 'm';
+  return res;
+}
+
+}  // namespace cachet::config
