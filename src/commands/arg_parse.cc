@@ -58,7 +58,8 @@ bool ParseDouble(std::string_view s, double* out) {
 }
 
 bool ParseLongDouble(std::string_view s, long double* out) {
-  if (s.empty() || s.size() > 5000 || std::isspace(static_cast<unsigned char>(s[0])))
+  // Redis's MAX_LONG_DOUBLE_CHARS (5 KiB) bounds what it will parse.
+  if (s.empty() || s.size() >= 5 * 1024 || std::isspace(static_cast<unsigned char>(s[0])))
     return false;
   std::string buf(s);
   char* end = nullptr;

@@ -6,6 +6,7 @@
 
 #include "cachet/commands/errors.h"
 #include "cachet/commands/registry.h"
+#include "cachet/commands/watch_registry.h"
 #include "cachet/config/config.h"
 #include "cachet/version.h"
 
@@ -34,7 +35,9 @@ bool CheckCredentials(CommandContext& ctx, std::string_view user, std::string_vi
 
 // PING [message]
 void PingCmd(CommandContext& ctx) {
-  if (ctx.argv.size() == 1) {
+  if (ctx.argv.size() > 2) {
+    ctx.reply.Error(errors::WrongArity("ping"));
+  } else if (ctx.argv.size() == 1) {
     ctx.reply.SimpleString("PONG");
   } else {
     ctx.reply.Bulk(ctx.argv[1]);
@@ -53,6 +56,10 @@ void QuitCmd(CommandContext& ctx) {
 // RESET
 void ResetCmd(CommandContext& ctx) {
   ClientState& c = ctx.client;
+  c.in_multi = false;
+  c.multi_aborted = false;
+  c.queued.clear();
+  ctx.server.watches().UnwatchAll(&c);
   c.reply_mode = ReplyMode::kOn;
   c.protocol.store(2);
   ctx.reply.set_protocol(2);
@@ -109,44 +116,38 @@ void HelloCmd(CommandContext& ctx) {
       return;
     }
   }
-  const std::string* user = nullptr;
-  const std::string* pass = nullptr;
-  const std::string* name = nullptr;
+  // Options take effect as they are parsed, as in Redis 7.0: a later bad option leaves an
+  // earlier AUTH or SETNAME applied.
   for (size_t j = next; j < argv.size(); ++j) {
     size_t more = argv.size() - 1 - j;
     if (EqualsNoCase(argv[j], "auth") && more >= 2) {
-      user = &argv[j + 1];
-      pass = &argv[j + 2];
+      if (!CheckCredentials(ctx, argv[j + 1], argv[j + 2])) {
+        ctx.reply.Error(errors::kWrongPass);
+        return;
+      }
+      ctx.client.authenticated.store(true);
       j += 2;
     } else if (EqualsNoCase(argv[j], "setname") && more >= 1) {
-      name = &argv[j + 1];
+      if (!IsValidClientName(argv[j + 1])) {
+        ctx.reply.Error(errors::kInvalidClientName);
+        return;
+      }
+      {
+        std::lock_guard lock(ctx.client.mu);
+        ctx.client.name = argv[j + 1];
+      }
       j += 1;
     } else {
       ctx.reply.Error("ERR Syntax error in HELLO option '" + argv[j] + "'");
       return;
     }
   }
-  if (user) {
-    if (!CheckCredentials(ctx, *user, *pass)) {
-      ctx.reply.Error(errors::kWrongPass);
-      return;
-    }
-    ctx.client.authenticated.store(true);
-  }
   if (!ctx.client.authenticated.load()) {
     ctx.reply.Error(
         "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
-        "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and "
+        "HELLO AUTH <user> <pass> option can be used to authenticate the client and "
         "select the RESP protocol version at the same time");
     return;
-  }
-  if (name) {
-    if (!IsValidClientName(*name)) {
-      ctx.reply.Error(errors::kInvalidClientName);
-      return;
-    }
-    std::lock_guard lock(ctx.client.mu);
-    ctx.client.name = *name;
   }
   if (ver) {
     ctx.client.protocol.store(static_cast<int>(ver));
@@ -184,7 +185,7 @@ void RegisterConnectionFamily(CommandRegistry& registry) {
                      .tips = "request_policy:all_shards response_policy:all_succeeded",
                      .handler = PingCmd, .summary = "Ping the server", .since = "1.0.0",
                      .group = "connection", .complexity = "O(1)"});
-  registry.Register({.name = "echo", .arity = 2, .flags = "fast", .acl = "fast connection",
+  registry.Register({.name = "echo", .arity = 2, .flags = "loading stale fast", .acl = "fast connection",
                      .handler = EchoCmd, .summary = "Echo the given string", .since = "1.0.0",
                      .group = "connection", .complexity = "O(1)"});
   registry.Register({.name = "quit", .arity = -1,

@@ -22,7 +22,11 @@ std::vector<std::string> Words(const std::string& s) {
 }
 
 void ReplyKeySpec(protocol::ReplyBuilder& r, const KeySpec& ks) {
-  r.MapHeader(3);
+  r.MapHeader(ks.notes.empty() ? 3 : 4);
+  if (!ks.notes.empty()) {
+    r.Bulk("notes");
+    r.Bulk(ks.notes);
+  }
   r.Bulk("flags");
   auto flags = Words(ks.flags);
   r.SetHeader(flags.size());
@@ -140,7 +144,7 @@ void CommandInfoCmd(CommandContext& ctx) {
     if (spec) {
       ReplyCommandInfo(ctx.reply, *spec);
     } else {
-      ctx.reply.NullArray();
+      ctx.reply.Null();
     }
   }
 }

@@ -8,6 +8,10 @@ void RegisterAllCommands(CommandRegistry& registry) {
   RegisterClientFamily(registry);
   RegisterServerFamily(registry);
   RegisterIntrospectionFamily(registry);
+  RegisterTransactionFamily(registry);
+  RegisterStringFamily(registry);
+  RegisterKeysFamily(registry);
+  RegisterDbFamily(registry);
 }
 
 }  // namespace cachet::commands

@@ -120,7 +120,6 @@ bool GetKeys(const CommandSpec& spec, const std::vector<std::string>& argv,
       }
       if (last >= argc) return false;
       for (int i = first; i <= last; i += step) key_indices->push_back(static_cast<size_t>(i));
-      if (step > 1 && (last - first) % step != 0) return false;
     }
     return true;
   }

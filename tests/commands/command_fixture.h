@@ -8,6 +8,7 @@
 
 #include "cachet/commands/dispatcher.h"
 #include "cachet/commands/registry.h"
+#include "cachet/commands/watch_registry.h"
 #include "cachet/config/config.h"
 #include "cachet/storage/keyspace.h"
 #include "support/resp_reader.h"
@@ -17,9 +18,14 @@ namespace cachet::test {
 // A ServerApi with no sockets: client listing knows only the fixture's client.
 class FakeServer : public commands::ServerApi {
  public:
-  FakeServer() : keyspace_(storage::KeyspaceOptions{.shards = 4, .clock = &clock_}) {}
+  FakeServer() : keyspace_(storage::KeyspaceOptions{.shards = 4, .clock = &clock_}) {
+    keyspace_.SetObserver([this](int db, std::string_view key, storage::KeyEvent event) {
+      watches_.OnKeyEvent(db, key, event);
+    });
+  }
   config::Config& config() override { return config_; }
   storage::Keyspace& keyspace() override { return keyspace_; }
+  commands::WatchRegistry& watches() override { return watches_; }
   std::string ClientList(const commands::ClientFilter&) override { return "id=1\n"; }
   std::string ClientInfoLine(const commands::ClientState& c) override {
     return "id=" + std::to_string(c.id) + "\n";
@@ -34,6 +40,7 @@ class FakeServer : public commands::ServerApi {
   storage::ManualClock clock_;  // tests advance it instead of sleeping
   config::Config config_;
   storage::Keyspace keyspace_;
+  commands::WatchRegistry watches_;
   std::vector<commands::ClientFilter> killed;
   std::vector<commands::ShutdownMode> shutdowns;
 };

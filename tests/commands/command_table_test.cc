@@ -73,6 +73,7 @@ TEST_F(CommandTableTest, CommandInfoHasTenFieldsPerCommand) {
   ASSERT_EQ(v.elements.size(), 3u);
   EXPECT_EQ(v.elements[0].elements.size(), 10u);
   EXPECT_EQ(v.elements[0].elements[0].text, "ping");
+  EXPECT_EQ(v.elements[1].type, '$');
   EXPECT_TRUE(v.elements[1].null);
   EXPECT_EQ(v.elements[2].elements[0].text, "client|list");
 }

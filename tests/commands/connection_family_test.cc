@@ -113,3 +113,24 @@ TEST_F(ConnectionFamilyTest, CommandGetKeysErrors) {
 
 }  // namespace
 }  // namespace cachet::test
+
+namespace cachet::test {
+namespace {
+
+class ClientSetInfoTest : public CommandTest {};
+
+// CLIENT SETINFO (Redis 7.2's) is accepted: client libraries send it on connect.
+TEST_F(ClientSetInfoTest, StoresLibraryNameAndVersion) {
+  EXPECT_EQ(RunRaw({"client", "setinfo", "lib-name", "redis-py"}), "+OK\r\n");
+  EXPECT_EQ(RunRaw({"client", "setinfo", "LIB-VER", "5.0.1"}), "+OK\r\n");
+  EXPECT_EQ(client_.lib_name, "redis-py");
+  EXPECT_EQ(client_.lib_ver, "5.0.1");
+  EXPECT_EQ(RunRaw({"client", "setinfo", "lib-name", "a b"}),
+            "-ERR lib-name cannot contain spaces, newlines or special characters.\r\n");
+  EXPECT_EQ(RunRaw({"client", "setinfo", "color", "x"}), "-ERR Unrecognized option 'color'\r\n");
+  EXPECT_EQ(RunRaw({"client", "setinfo", "lib-name"}),
+            "-ERR wrong number of arguments for 'client|setinfo' command\r\n");
+}
+
+}  // namespace
+}  // namespace cachet::test

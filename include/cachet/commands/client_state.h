@@ -5,8 +5,24 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace cachet::commands {
+
+struct CommandSpec;
+
+// A command queued between MULTI and EXEC.
+struct QueuedCommand {
+  std::vector<std::string> argv;
+  const CommandSpec* spec = nullptr;
+};
+
+// A key this client WATCHes, and whether it existed when watched.
+struct WatchedKey {
+  int db = 0;
+  std::string key;
+  bool existed = false;
+};
 
 enum class ReplyMode { kOn, kOff, kSkipNext, kSkipThis };
 
@@ -31,6 +47,11 @@ struct ClientState {
   std::atomic<bool> close_requested{false};  // CLIENT KILL / QUIT: close after pending replies
 
   ReplyMode reply_mode = ReplyMode::kOn;  // connection thread only
+  bool in_multi = false;                  // connection thread only
+  bool multi_aborted = false;             // an error while queuing: EXEC answers EXECABORT
+  std::vector<QueuedCommand> queued;      // connection thread only
+  std::vector<WatchedKey> watched;        // connection thread only
+  std::atomic<bool> watch_dirty{false};   // set by any thread that touches a watched key
   bool close_after_reply = false;          // connection thread only
 
   mutable std::mutex mu;

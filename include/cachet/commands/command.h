@@ -42,6 +42,7 @@ enum CommandFlag : uint64_t {
 
 // One key specification (Redis 7.0 key specs), for COMMAND INFO and key extraction.
 struct KeySpec {
+  std::string notes;  // optional explanation COMMAND INFO shows first
   std::string flags;  // space-separated: "RO access", "RW update", "OW update", ...
   // begin_search: index (keyword empty) or keyword search.
   int bs_index = 1;

@@ -15,6 +15,7 @@ class Keyspace;
 namespace cachet::commands {
 
 struct ClientState;
+class WatchRegistry;
 
 // Filter for CLIENT LIST / CLIENT KILL. Empty fields match everything.
 struct ClientFilter {
@@ -35,6 +36,8 @@ class ServerApi {
   virtual config::Config& config() = 0;
   // The keyspace every database lives in.
   virtual storage::Keyspace& keyspace() = 0;
+  // Who WATCHes which keys (fed by the keyspace's observer).
+  virtual WatchRegistry& watches() = 0;
   // One CLIENT LIST line per matching client (each ends in '\n'), in id order.
   virtual std::string ClientList(const ClientFilter& filter) = 0;
   // The CLIENT INFO line of one client.
