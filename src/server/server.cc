@@ -96,6 +96,14 @@ Server::~Server() {
   }
 }
 
+void Server::ApplyAccessPolicy() {
+  const int64_t policy = config_.GetInt("maxmemory-policy");
+  const bool lfu = policy == config::kAllkeysLfu || policy == config::kVolatileLfu;
+  keyspace_->SetAccessPolicy(lfu ? storage::AccessPolicy::kLfu : storage::AccessPolicy::kLru,
+                             static_cast<int>(config_.GetInt("lfu-log-factor")),
+                             static_cast<int>(config_.GetInt("lfu-decay-time")));
+}
+
 bool Server::OpenTcpListeners() {
   int port = static_cast<int>(config_.GetInt("port"));
   if (port == 0) return true;
@@ -184,6 +192,16 @@ bool Server::Start() {
   ks_options.shards = static_cast<size_t>(config_.GetInt("shards"));
   ks_options.databases = static_cast<int>(config_.GetInt("databases"));
   keyspace_ = std::make_unique<storage::Keyspace>(ks_options);
+  keyspace_->SetObserver([this](int db, std::string_view key, storage::KeyEvent event) {
+    watches_.OnKeyEvent(db, key, event);
+  });
+  ApplyAccessPolicy();
+  for (const char* name : {"maxmemory-policy", "lfu-log-factor", "lfu-decay-time"}) {
+    config_.OnChange(name, [this](config::Config&) {
+      ApplyAccessPolicy();
+      return config::Status::Ok();
+    });
+  }
   for (size_t i = 0; i < threads; ++i) {
     auto w = std::make_unique<Worker>();
     w->index = i;
@@ -288,6 +306,7 @@ void Server::Adopt(S socket, Worker& worker, bool unix_socket) {
 }
 
 void Server::OnConnectionClosed(Connection* conn) {
+  watches_.UnwatchAll(&conn->state());
   {
     std::lock_guard lock(registry_mu_);
     clients_.erase(conn->state().id);

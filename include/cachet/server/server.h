@@ -14,6 +14,7 @@
 #include "cachet/commands/dispatcher.h"
 #include "cachet/commands/registry.h"
 #include "cachet/commands/server_api.h"
+#include "cachet/commands/watch_registry.h"
 #include "cachet/config/config.h"
 #include "cachet/storage/keyspace.h"
 
@@ -52,6 +53,7 @@ class Server : public commands::ServerApi {
   // commands::ServerApi
   config::Config& config() override { return config_; }
   storage::Keyspace& keyspace() override { return *keyspace_; }
+  commands::WatchRegistry& watches() override { return watches_; }
   std::string ClientList(const commands::ClientFilter& filter) override;
   std::string ClientInfoLine(const commands::ClientState& client) override;
   int KillClients(const commands::ClientFilter& filter) override;
@@ -66,6 +68,8 @@ class Server : public commands::ServerApi {
   size_t worker_count() const { return workers_.size(); }
 
  private:
+  // Tells the keyspace which access data (LRU or LFU) maxmemory-policy needs.
+  void ApplyAccessPolicy();
   bool OpenTcpListeners();
   bool OpenUnixListener();
   void AcceptTcp(size_t listener);
@@ -79,6 +83,7 @@ class Server : public commands::ServerApi {
 
   config::Config& config_;
   std::unique_ptr<storage::Keyspace> keyspace_;
+  commands::WatchRegistry watches_;
   commands::CommandRegistry registry_;
   commands::Dispatcher dispatcher_;
   ServerStats stats_;
