@@ -34,18 +34,9 @@ std::string EndpointString(const boost::asio::generic::stream_protocol::endpoint
   return std::string(host) + ":" + std::to_string(port);
 }
 
-bool IsLoopback(const boost::asio::generic::stream_protocol::endpoint& ep) {
-  const sockaddr* sa = ep.data();
-  if (sa->sa_family == AF_INET) {
-    auto* in = reinterpret_cast<const sockaddr_in*>(sa);
-    return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
-  }
-  if (sa->sa_family == AF_INET6) {
-    auto* in6 = reinterpret_cast<const sockaddr_in6*>(sa);
-    if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr)) return true;
-    if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) return in6->sin6_addr.s6_addr[12] == 127;
-  }
-  return false;
+// Redis's protected-mode test: the peer is exactly 127.0.0.1 or ::1.
+bool IsLoopback(const std::string& addr) {
+  return addr.rfind("127.0.0.1:", 0) == 0 || addr.rfind("::1:", 0) == 0;
 }
 
 }  // namespace
@@ -63,7 +54,7 @@ Connection::Connection(Server& server, Worker& worker, Socket socket, bool unix_
   auto local = socket_.local_endpoint(ec);
   state_.addr = EndpointString(remote, unix_socket, unix_path);
   state_.laddr = EndpointString(local, unix_socket, unix_path);
-  state_.local = unix_socket || IsLoopback(remote);
+  state_.local = unix_socket || IsLoopback(state_.addr);
   state_.authenticated = server_.config().GetString("requirepass").empty();
 }
 

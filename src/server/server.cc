@@ -288,8 +288,10 @@ void Server::Adopt(S socket, Worker& worker, bool unix_socket) {
     refuse("-ERR max number of clients reached\r\n");
     return;  // conn's socket closes as it is destroyed
   }
+  // Protected mode, as Redis: no password and no bind address configured, and a peer other
+  // than 127.0.0.1 / ::1 (unix sockets always pass).
   if (config_.GetBool("protected-mode") && config_.GetString("requirepass").empty() &&
-      !conn->state().local) {
+      !config_.IsExplicit("bind") && !conn->state().local) {
     refuse(kProtectedModeDenied);
     spdlog::warn("Denied non-local connection from {} (protected mode)", conn->state().addr);
     return;
