@@ -63,8 +63,8 @@ RawString* ResizeRawString(RawString* r, size_t new_len) {
 Entry* NewEntry(std::string_view key, int64_t expire_ms, uint32_t access, const Payload& p) {
   const bool has_expire = expire_ms != -1;
   const bool long_key = key.size() >= kLongKey;
-  const size_t size = kEntryHeader + (has_expire ? 8 : 0) + (long_key ? 4 : 0) + key.size() +
-                      ValueSize(p);
+  const size_t size =
+      kEntryHeader + (has_expire ? 8 : 0) + (long_key ? 4 : 0) + key.size() + ValueSize(p);
   auto* e = static_cast<Entry*>(std::malloc(size));
   if (e == nullptr) OutOfMemory(size);
   if ((reinterpret_cast<uint64_t>(e) & ~kPtrMask) != 0) {
@@ -74,9 +74,9 @@ Entry* NewEntry(std::string_view key, int64_t expire_ms, uint32_t access, const 
   }
   e->next = 0;
   StoreAccess(e, access);
-  e->kind = static_cast<uint8_t>((static_cast<uint8_t>(p.type) & 7) |
-                                 (has_expire ? kHasExpireBit : 0) |
-                                 (static_cast<uint8_t>(p.encoding) << 4));
+  e->kind =
+      static_cast<uint8_t>((static_cast<uint8_t>(p.type) & 7) | (has_expire ? kHasExpireBit : 0) |
+                           (static_cast<uint8_t>(p.encoding) << 4));
   char* t = Tail(e);
   if (has_expire) {
     std::memcpy(t, &expire_ms, 8);

@@ -9,9 +9,6 @@
 namespace cachet::storage::detail {
 namespace {
 
-// Times beyond this are filed here: far enough that nothing ever comes due, small enough that
-// start + width cannot overflow.
-constexpr int64_t kMaxWhen = int64_t{1} << 61;
 // What a std::map node holding a bucket costs, roughly (red-black links, key, bucket, malloc).
 constexpr size_t kNodeBytes = 80;
 constexpr uint32_t kMinChunk = 8;
@@ -33,8 +30,7 @@ int ExpiryIndex::LevelFor(int64_t when_ms, int64_t now_ms) {
 int64_t ExpiryIndex::DueAt(const Key& k) { return k.level == 0 ? k.start + Width(0) : k.start; }
 
 void ExpiryIndex::Add(uint64_t hash, int64_t when_ms, int64_t now_ms) {
-  if (when_ms < 0) when_ms = 0;
-  if (when_ms > kMaxWhen) when_ms = kMaxWhen;
+  when_ms = Clamp(when_ms);
   const int level = LevelFor(when_ms, now_ms);
   const Key key{when_ms & ~(Width(level) - 1), level};
   if (last_bucket_ == nullptr || last_key_.start != key.start || last_key_.level != key.level) {

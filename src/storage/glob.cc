@@ -12,8 +12,8 @@ constexpr int kMaxNesting = 1000;
 // >= 0x80. Reading one past the end yields '\0', as the C original reading an sds does.
 int Lower(char c) { return std::tolower(static_cast<int>(c)); }
 
-bool MatchImpl(const char* pattern_base, int pattern_len, const char* string_base,
-               int string_len, bool nocase, bool* skip_longer, int nesting) {
+bool MatchImpl(const char* pattern_base, int pattern_len, const char* string_base, int string_len,
+               bool nocase, bool* skip_longer, int nesting) {
   if (nesting > kMaxNesting) return false;
   // Positions into the original buffers; `pattern_len`/`string_len` count what is left.
   const char* const pattern_end = pattern_base + pattern_len;

@@ -253,8 +253,7 @@ EntryRef Access::SetString(int db, std::string_view key, std::string_view bytes,
   CheckDb(db);
   uint64_t hash;
   Shard& s = ShardFor(key, &hash);
-  return s.Set(db, hash, key, PayloadFromString(bytes), opts.expire_ms, opts.keep_ttl,
-               now_ms_);
+  return s.Set(db, hash, key, PayloadFromString(bytes), opts.expire_ms, opts.keep_ttl, now_ms_);
 }
 
 bool Access::Delete(int db, std::string_view key, bool async) {

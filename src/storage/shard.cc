@@ -41,7 +41,7 @@ void Shard::Notify(int db, std::string_view key, KeyEvent ev) const {
 
 uint32_t Shard::NewAccessField(int64_t now) const {
   return ks_->policy_.load(std::memory_order_relaxed) == AccessPolicy::kLfu ? LfuInitial(now)
-                                                                             : LruClock(now);
+                                                                            : LruClock(now);
 }
 
 void Shard::Touch(Entry* e, int64_t now) {
@@ -65,8 +65,7 @@ void Shard::Dispose(Entry* e, bool async) {
   detail::FreeEntry(e);
 }
 
-void Shard::RemoveAt(Table* t, int db, Table::Link link, KeyEvent why, bool async,
-                     bool notify) {
+void Shard::RemoveAt(Table* t, int db, Table::Link link, KeyEvent why, bool async, bool notify) {
   Entry* e = t->Unlink(link);
   if (detail::HasExpire(e)) --t->expires;
   if (why == KeyEvent::kExpired) {
@@ -96,7 +95,7 @@ void Shard::IndexExpire(Table* t, uint64_t hash, int64_t when_ms, int64_t now) {
     t->WalkChains(h, [&](Table::Link link) {
       const Entry* e = link.entry();
       if (detail::TagOf(*link.slot) == detail::HashTag(h) && detail::HasExpire(e)) {
-        const int64_t when = detail::ExpireOf(e);
+        const int64_t when = detail::ExpiryIndex::Clamp(detail::ExpireOf(e));
         if (when >= lo && when < hi) keep = true;
       }
       return false;
@@ -231,8 +230,7 @@ char* Shard::ResizeRaw(EntryRef* ref, size_t new_len) {
     const size_t before = malloc_usable_size(r);
     r = detail::ResizeRawString(r, new_len);
     detail::StoreRaw(e, r);
-    ref->table_->Charge(static_cast<int64_t>(malloc_usable_size(r)) -
-                        static_cast<int64_t>(before));
+    ref->table_->Charge(static_cast<int64_t>(malloc_usable_size(r)) - static_cast<int64_t>(before));
     Notify(ref->db_, detail::KeyOf(e), KeyEvent::kWritten);
     return r->data();
   }
@@ -268,8 +266,8 @@ void Shard::SetExpire(EntryRef* ref, int64_t when_ms, int64_t now) {
     }
     detail::StoreExpire(e, when_ms);
   } else {
-    Entry* fresh = detail::NewEntry(detail::KeyOf(e), when_ms, detail::AccessOf(e),
-                                    detail::PayloadOf(e));
+    Entry* fresh =
+        detail::NewEntry(detail::KeyOf(e), when_ms, detail::AccessOf(e), detail::PayloadOf(e));
     Rebuild(ref, fresh, /*destroy_value=*/false);
     ++t->expires;
     e = fresh;
@@ -281,8 +279,7 @@ void Shard::SetExpire(EntryRef* ref, int64_t when_ms, int64_t now) {
 bool Shard::Persist(EntryRef* ref) {
   Entry* e = ref->entry_;
   if (!detail::HasExpire(e)) return false;
-  Entry* fresh =
-      detail::NewEntry(detail::KeyOf(e), -1, detail::AccessOf(e), detail::PayloadOf(e));
+  Entry* fresh = detail::NewEntry(detail::KeyOf(e), -1, detail::AccessOf(e), detail::PayloadOf(e));
   Rebuild(ref, fresh, /*destroy_value=*/false);
   --ref->table_->expires;
   Notify(ref->db_, detail::KeyOf(fresh), KeyEvent::kWritten);
@@ -316,9 +313,8 @@ size_t Shard::DbSize(int db) const {
   return t == nullptr ? 0 : t->size();
 }
 
-uint64_t Shard::Scan(int db, uint64_t pos, const ScanOptions& opts, size_t want,
-                     size_t* visited, size_t* iterations, int64_t now,
-                     std::vector<std::string>* out) {
+uint64_t Shard::Scan(int db, uint64_t pos, const ScanOptions& opts, size_t want, size_t* visited,
+                     size_t* iterations, int64_t now, std::vector<std::string>* out) {
   Table* t = tables_[db].get();
   if (t == nullptr || t->size() == 0) return 0;
   std::vector<std::string> expired;
@@ -359,8 +355,8 @@ void Shard::Keys(int db, std::string_view pattern, int64_t now, std::vector<std:
 std::optional<std::string> Shard::RandomKey(int db, int64_t now) {
   Table* t = tables_[db].get();
   while (t != nullptr && t->size() > 0) {
-    Entry* e = t->RandomEntry(
-        [](void* self) { return static_cast<Shard*>(self)->NextRandom(); }, this);
+    Entry* e =
+        t->RandomEntry([](void* self) { return static_cast<Shard*>(self)->NextRandom(); }, this);
     if (detail::HasExpire(e) && now > detail::ExpireOf(e)) {
       RemoveAt(t, db, t->LinkOf(HashKey(detail::KeyOf(e)), e), KeyEvent::kExpired, false);
       continue;
@@ -400,7 +396,8 @@ ExpireCycleResult Shard::ActiveExpire(size_t budget, int64_t now) {
               RemoveAt(t, db, link, KeyEvent::kExpired, false);
               return true;
             }
-            if (when >= lo && when < hi) refile(when);
+            const int64_t filed = detail::ExpiryIndex::Clamp(when);
+            if (filed >= lo && filed < hi) refile(filed);
             return false;
           });
         },

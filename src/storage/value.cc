@@ -101,8 +101,8 @@ bool ParseCanonicalInt64(std::string_view s, int64_t* out) {
 std::string_view FormatInt64(int64_t v, char* buf) {
   char tmp[kInt64MaxDigits + 1];
   char* p = tmp + sizeof(tmp);
-  unsigned long long u = v < 0 ? 0 - static_cast<unsigned long long>(v)
-                               : static_cast<unsigned long long>(v);
+  unsigned long long u =
+      v < 0 ? 0 - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v);
   do {
     *--p = static_cast<char>('0' + u % 10);
     u /= 10;

@@ -25,6 +25,7 @@ TEST(StorageConcurrency, ScanReturnsEveryStableKeyWhileTablesResize) {
   for (int i = 0; i < kStable; ++i) ks.Lock(Stable(i)).SetString(0, Stable(i), "v");
 
   std::atomic<bool> stop{false};
+  std::atomic<int> bursts{0};
   std::thread writer([&] {
     std::mt19937 rng(42);
     int low = 0, high = 0;  // churn keys [low, high) exist
@@ -42,15 +43,18 @@ TEST(StorageConcurrency, ScanReturnsEveryStableKeyWhileTablesResize) {
         }
       }
       ks.RehashStep(rng() % 16);
+      bursts.fetch_add(1, std::memory_order_relaxed);
     }
   });
 
-  for (int round = 0; round < 6; ++round) {
+  // At least six full scans, and as many more as it takes for the writer to have resized
+  // the tables many times under them.
+  for (int round = 0; round < 6 || bursts.load(std::memory_order_relaxed) < 300; ++round) {
     std::set<std::string> seen;
     std::vector<std::string> batch;
     uint64_t cursor = 0;
     ScanOptions opts;
-    opts.count = 5 + round * 10;
+    opts.count = 5 + (round % 6) * 10;
     opts.pattern = "stable:*";
     do {
       batch.clear();
@@ -167,7 +171,8 @@ TEST(StorageConcurrency, ActiveExpiryBesideCommands) {
         Access acc = ks.Lock(k);
         switch (rng() % 4) {
           case 0:
-            acc.SetString(0, k, "v", {.expire_ms = acc.now_ms() + static_cast<int64_t>(rng() % 500)});
+            acc.SetString(0, k, "v",
+                          {.expire_ms = acc.now_ms() + static_cast<int64_t>(rng() % 500)});
             break;
           case 1: {
             EntryRef e = acc.Find(0, k);

@@ -133,7 +133,7 @@ TEST(StorageTable, ScanVisitsEverythingOnce) {
 
 TEST(StorageTable, ScanSurvivesGrowthAndShrinkBetweenSteps) {
   std::mt19937 rng(7);
-  for (int round = 0; round < 20; ++round) {
+  for (int round = 0; round < 8; ++round) {
     Table t(0);
     Fill(&t, 300);  // keys 0..299 stay for the whole scan
     std::set<std::string> seen;
@@ -145,7 +145,7 @@ TEST(StorageTable, ScanSurvivesGrowthAndShrinkBetweenSteps) {
       // Between steps, add or remove a burst of other keys, partly rehashing.
       const int burst = static_cast<int>(rng() % 400);
       for (int i = 0; i < burst; ++i) {
-        if (grow && extra < 5000) {
+        if (grow && extra < 4000) {
           const std::string k = Key(extra++);
           t.Insert(Hash(k), MakeEntry(k, "x"));
         } else if (!grow && extra > 1000) {

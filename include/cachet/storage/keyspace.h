@@ -249,8 +249,7 @@ class Access {
   RenameResult Rename(int db, std::string_view from, std::string_view to, bool only_if_absent);
   // COPY: a deep copy of src (value and TTL) as dst in dst_db. Without replace an existing dst
   // is kTargetExists. kSameObject when db and key are the same.
-  CopyResult Copy(int src_db, std::string_view src, int dst_db, std::string_view dst,
-                  bool replace);
+  CopyResult Copy(int src_db, std::string_view src, int dst_db, std::string_view dst, bool replace);
   // MOVE: moves key with its TTL from db to dst_db unless it exists there.
   MoveResult Move(int db, std::string_view key, int dst_db);
 
@@ -346,8 +345,8 @@ struct DbStats {
 
 // What one round of active expiry did.
 struct ExpireCycleResult {
-  size_t examined = 0;  // index items looked at
-  size_t expired = 0;   // keys deleted
+  size_t examined = 0;    // index items looked at
+  size_t expired = 0;     // keys deleted
   bool more_due = false;  // some shard stopped on its budget with due work left
 };
 
@@ -421,8 +420,8 @@ class Keyspace {
   template <typename Keys>
   Access LockKeys(const Keys& keys);
   void Notify(int db, std::string_view key, KeyEvent ev) const;
-  uint64_t ScanImpl(int db, uint64_t cursor, const ScanOptions& opts,
-                    std::vector<std::string>* out, bool lock, int64_t now);
+  uint64_t ScanImpl(int db, uint64_t cursor, const ScanOptions& opts, std::vector<std::string>* out,
+                    bool lock, int64_t now);
 
   size_t shard_count_;
   int shard_bits_;

@@ -47,7 +47,9 @@ struct RawString {
   size_t len;
   char* data() { return reinterpret_cast<char*>(this + 1); }
   const char* data() const { return reinterpret_cast<const char*>(this + 1); }
-  size_t capacity() const { return malloc_usable_size(const_cast<RawString*>(this)) - sizeof(*this); }
+  size_t capacity() const {
+    return malloc_usable_size(const_cast<RawString*>(this)) - sizeof(*this);
+  }
 };
 
 // Allocates a raw string of len bytes (uninitialized) with room for at least cap bytes.

@@ -29,12 +29,17 @@ class ExpiryIndex {
   static constexpr int kLevels = 7;
   static constexpr int kBaseShift = 6;   // level-0 width: 64 ms
   static constexpr int kLevelShift = 6;  // 64 buckets per level
+  static constexpr int64_t kMaxWhen = int64_t{1} << 61;
 
   ExpiryIndex() = default;
   ~ExpiryIndex();
   ExpiryIndex(const ExpiryIndex&) = delete;
   ExpiryIndex& operator=(const ExpiryIndex&) = delete;
 
+  // Times are filed clamped to [0, 2^61]: past times are due at once, far ones never.
+  static int64_t Clamp(int64_t when_ms) {
+    return when_ms < 0 ? 0 : (when_ms > kMaxWhen ? kMaxWhen : when_ms);
+  }
   static int64_t Width(int level) { return int64_t{1} << (kBaseShift + kLevelShift * level); }
   // The level an item due at when_ms is filed at, seen from now_ms.
   static int LevelFor(int64_t when_ms, int64_t now_ms);
@@ -65,7 +70,7 @@ class ExpiryIndex {
   // Compact() worth its cost (amortized O(1) per Add).
   bool NeedsCompaction(size_t live) const { return items_ >= compact_at_ && items_ > 2 * live; }
   // Removes duplicate items, then items for which keep(hash, lo, hi) is false (keep must say
-  // whether an entry matching hash has its time in [lo, hi)).
+  // whether an entry matching hash has its Clamp()ed time in [lo, hi)).
   template <typename Keep>
   void Compact(Keep&& keep);
 

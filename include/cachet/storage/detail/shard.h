@@ -39,11 +39,10 @@ class alignas(64) Shard {
   EntryRef Set(int db, uint64_t hash, std::string_view key, const detail::Payload& p,
                int64_t expire_ms, bool keep_ttl, int64_t now);
   // Deletes a live key; false when absent or expired (an expired key is reclaimed as such).
-  bool Delete(int db, uint64_t hash, std::string_view key, KeyEvent why, bool async,
-              int64_t now);
+  bool Delete(int db, uint64_t hash, std::string_view key, KeyEvent why, bool async, int64_t now);
   // Removes entry e (of table t) and frees it; notifies `why` unless !notify.
-  void Erase(detail::Table* t, int db, uint64_t hash, detail::Entry* e, KeyEvent why,
-             bool async, bool notify = true);
+  void Erase(detail::Table* t, int db, uint64_t hash, detail::Entry* e, KeyEvent why, bool async,
+             bool notify = true);
 
   // --- One key through its EntryRef (which is kept pointing at the key) ---
   void ReplaceValue(EntryRef* ref, const detail::Payload& p);
