@@ -418,7 +418,8 @@ void Server::DoShutdown(const char* reason) {
   }
   spdlog::warn("cachet is now ready to exit, bye bye...");
   exit_code_ = 0;
-  main_ctx_.stop();
+  // No stop(): the cancelled accepts still complete on this context (their sockets belong to
+  // the workers' contexts, which must outlive them); run() returns once they have.
 }
 
 }  // namespace cachet::server
