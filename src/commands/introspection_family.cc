@@ -5,6 +5,7 @@
 
 #include "cachet/commands/errors.h"
 #include "cachet/commands/registry.h"
+#include "cachet/storage/glob.h"
 
 namespace cachet::commands {
 namespace {
@@ -167,8 +168,6 @@ void CommandDocsCmd(CommandContext& ctx) {
   }
 }
 
-bool GlobMatch(std::string_view pat, std::string_view str);
-
 // COMMAND LIST [FILTERBY MODULE module-name | ACLCAT category | PATTERN pattern]
 void CommandListCmd(CommandContext& ctx) {
   const auto& argv = ctx.argv;
@@ -197,7 +196,7 @@ void CommandListCmd(CommandContext& ctx) {
       ok = false;
       for (const auto& cat : Words(spec.acl)) ok |= Is(cat, argv[4]);
     } else if (filter == kPattern) {
-      ok = GlobMatch(argv[4], spec.name);
+      ok = storage::GlobMatch(argv[4], spec.name);
     }
     if (ok) names.push_back(&spec);
   };
@@ -305,39 +304,6 @@ void CommandHelpCmd(CommandContext& ctx) {
   for (const char* line : kCommandHelp) ctx.reply.SimpleString(line);
 }
 
-// Redis's stringmatchlen, enough for command names (the keyspace has its own matcher).
-bool GlobMatch(std::string_view pat, std::string_view str) {
-  size_t p = 0, s = 0, star_p = std::string_view::npos, star_s = 0;
-  while (s < str.size()) {
-    if (p < pat.size() && pat[p] == '*') {
-      star_p = p++;
-      star_s = s;
-      continue;
-    }
-    bool match = false;
-    if (p < pat.size()) {
-      if (pat[p] == '?') {
-        match = true;
-      } else if (pat[p] == '\\' && p + 1 < pat.size()) {
-        match = pat[p + 1] == str[s];
-        if (match) ++p;
-      } else {
-        match = pat[p] == str[s];
-      }
-    }
-    if (match) {
-      ++p;
-      ++s;
-    } else if (star_p != std::string_view::npos) {
-      p = star_p + 1;
-      s = ++star_s;
-    } else {
-      return false;
-    }
-  }
-  while (p < pat.size() && pat[p] == '*') ++p;
-  return p == pat.size();
-}
 
 CommandSpec Sub(std::string name, int arity, Handler h, std::string summary, std::string since,
                 std::string tips = "") {

@@ -12,19 +12,10 @@
 #include <cstring>
 
 #include "cachet/config/config.h"
+#include "cachet/protocol/request_parser.h"
 
 namespace cachet::config {
 namespace {
-
-bool IsHexDigit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-int HexDigitToInt(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return c - 'A' + 10;
-}
 
 // isspace() in the C locale.
 bool IsSpace(char c) {
@@ -140,87 +131,8 @@ std::optional<std::vector<std::string>> SplitArgs(std::string_view line) {
   // A C string ends at its first NUL; Redis never sees past it.
   if (auto nul = line.find('\0'); nul != std::string_view::npos) line = line.substr(0, nul);
   std::vector<std::string> words;
-  size_t p = 0;
-  const size_t n = line.size();
-  auto at = [&](size_t i) -> char { return i < n ? line[i] : '\0'; };
-  while (true) {
-    while (p < n && IsSpace(line[p])) p++;
-    if (p >= n) return words;
-    bool in_dq = false, in_sq = false, done = false;
-    std::string current;
-    while (!done) {
-      char c = at(p);
-      if (in_dq) {
-        if (c == '\\' && at(p + 1) == 'x' && IsHexDigit(at(p + 2)) && IsHexDigit(at(p + 3))) {
-          current.push_back(
-              static_cast<char>(HexDigitToInt(at(p + 2)) * 16 + HexDigitToInt(at(p + 3))));
-          p += 3;
-        } else if (c == '\\' && at(p + 1) != '\0') {
-          p++;
-          switch (at(p)) {
-            case 'n':
-              current.push_back('\n');
-              break;
-            case 'r':
-              current.push_back('\r');
-              break;
-            case 't':
-              current.push_back('\t');
-              break;
-            case 'b':
-              current.push_back('\b');
-              break;
-            case 'a':
-              current.push_back('\a');
-              break;
-            default:
-              current.push_back(at(p));
-              break;
-          }
-        } else if (c == '"') {
-          if (at(p + 1) != '\0' && !IsSpace(at(p + 1))) return std::nullopt;
-          done = true;
-        } else if (c == '\0') {
-          return std::nullopt;
-        } else {
-          current.push_back(c);
-        }
-      } else if (in_sq) {
-        if (c == '\\' && at(p + 1) == '\'') {
-          p++;
-          current.push_back('\'');
-        } else if (c == '\'') {
-          if (at(p + 1) != '\0' && !IsSpace(at(p + 1))) return std::nullopt;
-          done = true;
-        } else if (c == '\0') {
-          return std::nullopt;
-        } else {
-          current.push_back(c);
-        }
-      } else {
-        switch (c) {
-          case ' ':
-          case '\n':
-          case '\r':
-          case '\t':
-          case '\0':
-            done = true;
-            break;
-          case '"':
-            in_dq = true;
-            break;
-          case '\'':
-            in_sq = true;
-            break;
-          default:
-            current.push_back(c);
-            break;
-        }
-      }
-      if (p < n) p++;
-    }
-    words.push_back(std::move(current));
-  }
+  if (!protocol::SplitInlineArgs(line, &words)) return std::nullopt;
+  return words;
 }
 
 std::vector<std::string> SplitOn(std::string_view s, char sep) {
