@@ -1,5 +1,5 @@
 // Redis's text primitives for the config layer: sdssplitargs, string2ll, memtoull,
-// stringmatchlen, sdscatrepr and getAbsolutePath, reproduced byte for byte.
+// stringmatchlen (through storage::GlobMatch), sdscatrepr and getAbsolutePath, reproduced byte for byte.
 #include "cachet/config/config_parse.h"
 
 #include <unistd.h>
@@ -13,6 +13,7 @@
 
 #include "cachet/config/config.h"
 #include "cachet/protocol/request_parser.h"
+#include "cachet/storage/glob.h"
 
 namespace cachet::config {
 namespace {
@@ -23,107 +24,6 @@ bool IsSpace(char c) {
 }
 
 int Lower(int c) { return std::tolower(static_cast<unsigned char>(c)); }
-
-// Port of stringmatchlen_impl over NUL-terminated buffers, as Redis runs it.
-bool MatchImpl(const char* pattern, int pattern_len, const char* string, int string_len,
-               bool nocase, bool* skip_longer) {
-  while (pattern_len && string_len) {
-    switch (pattern[0]) {
-      case '*':
-        while (pattern_len && pattern[1] == '*') {
-          pattern++;
-          pattern_len--;
-        }
-        if (pattern_len == 1) return true;
-        while (string_len) {
-          if (MatchImpl(pattern + 1, pattern_len - 1, string, string_len, nocase, skip_longer)) {
-            return true;
-          }
-          if (*skip_longer) return false;
-          string++;
-          string_len--;
-        }
-        *skip_longer = true;
-        return false;
-      case '?':
-        string++;
-        string_len--;
-        break;
-      case '[': {
-        pattern++;
-        pattern_len--;
-        bool negate = pattern[0] == '^';
-        if (negate) {
-          pattern++;
-          pattern_len--;
-        }
-        bool match = false;
-        while (true) {
-          if (pattern[0] == '\\' && pattern_len >= 2) {
-            pattern++;
-            pattern_len--;
-            if (pattern[0] == string[0]) match = true;
-          } else if (pattern[0] == ']') {
-            break;
-          } else if (pattern_len == 0) {
-            pattern--;
-            pattern_len++;
-            break;
-          } else if (pattern_len >= 3 && pattern[1] == '-') {
-            int start = static_cast<unsigned char>(pattern[0]);
-            int end = static_cast<unsigned char>(pattern[2]);
-            int c = static_cast<unsigned char>(string[0]);
-            if (start > end) std::swap(start, end);
-            if (nocase) {
-              start = Lower(start);
-              end = Lower(end);
-              c = Lower(c);
-            }
-            pattern += 2;
-            pattern_len -= 2;
-            if (c >= start && c <= end) match = true;
-          } else if (!nocase) {
-            if (pattern[0] == string[0]) match = true;
-          } else if (Lower(pattern[0]) == Lower(string[0])) {
-            match = true;
-          }
-          pattern++;
-          pattern_len--;
-        }
-        if (negate) match = !match;
-        if (!match) return false;
-        string++;
-        string_len--;
-        break;
-      }
-      case '\\':
-        if (pattern_len >= 2) {
-          pattern++;
-          pattern_len--;
-        }
-        [[fallthrough]];
-      default:
-        if (!nocase) {
-          if (pattern[0] != string[0]) return false;
-        } else if (Lower(pattern[0]) != Lower(string[0])) {
-          return false;
-        }
-        string++;
-        string_len--;
-        break;
-    }
-    pattern++;
-    pattern_len--;
-    if (string_len == 0) {
-      while (*pattern == '*') {
-        pattern++;
-        pattern_len--;
-      }
-      break;
-    }
-  }
-  return pattern_len == 0 && string_len == 0;
-}
 
 }  // namespace
 
@@ -192,11 +92,7 @@ std::optional<double> String2d(std::string_view s) {
 }
 
 bool StringMatch(std::string_view pattern, std::string_view str, bool nocase) {
-  // Redis runs over NUL-terminated buffers and peeks one byte past the pattern's end.
-  std::string p(pattern), s(str);
-  bool skip_longer = false;
-  return MatchImpl(p.c_str(), static_cast<int>(p.size()), s.c_str(), static_cast<int>(s.size()),
-                   nocase, &skip_longer);
+  return storage::GlobMatch(pattern, str, nocase);
 }
 
 std::string Repr(std::string_view s) {

@@ -42,7 +42,11 @@ bool IsLoopback(const std::string& addr) {
 }  // namespace
 
 Connection::Connection(Server& server, Worker& worker, Socket socket, bool unix_socket)
-    : server_(server), worker_(worker), socket_(std::move(socket)) {
+    : server_(server),
+      worker_(worker),
+      max_bulk_len_(server.config().IntRef("proto-max-bulk-len")),
+      qbuf_limit_(server.config().IntRef("client-query-buffer-limit")),
+      socket_(std::move(socket)) {
   state_.id = server_.NextClientId();
   state_.unix_socket = unix_socket;
   state_.fd = socket_.native_handle();
@@ -111,10 +115,10 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
 
 bool Connection::Process(std::string_view data) {
   protocol::ParserLimits limits;
-  limits.max_bulk_len = server_.config().GetInt("proto-max-bulk-len");
+  limits.max_bulk_len = max_bulk_len_.load(std::memory_order_relaxed);
   limits.authenticated = state_.authenticated.load(std::memory_order_relaxed);
   parser_.set_limits(limits);
-  const int64_t qbuf_limit = server_.config().GetInt("client-query-buffer-limit");
+  const int64_t qbuf_limit = qbuf_limit_.load(std::memory_order_relaxed);
 
   while (!data.empty()) {
     size_t consumed = 0;

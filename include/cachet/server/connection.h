@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <boost/asio.hpp>
 #include <memory>
 #include <string>
@@ -49,6 +50,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   Server& server_;
   Worker& worker_;
+  // Limits read on every request batch, bound once to the config's atomics.
+  const std::atomic<int64_t>& max_bulk_len_;
+  const std::atomic<int64_t>& qbuf_limit_;
   Socket socket_;
   commands::ClientState state_;
   protocol::RequestParser parser_;
