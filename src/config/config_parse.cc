@@ -1,5 +1,6 @@
-// Redis's text primitives for the config layer: sdssplitargs, string2ll, memtoull,
-// stringmatchlen (through storage::GlobMatch), sdscatrepr and getAbsolutePath, reproduced byte for byte.
+// Redis's text primitives for the config layer: string2ll, memtoull, sdscatrepr and
+// getAbsolutePath, reproduced byte for byte; sdssplitargs and stringmatchlen are shared with
+// the protocol and storage layers.
 #include "cachet/config/config_parse.h"
 
 #include <unistd.h>
