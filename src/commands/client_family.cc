@@ -14,16 +14,6 @@ bool Is(std::string_view a, std::string_view b) {
   return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
 
-bool ParseU64(const std::string& s, uint64_t* out) {
-  if (s.empty() || s[0] == '-' || s[0] == '+' || s[0] == ' ') return false;
-  char* end = nullptr;
-  errno = 0;
-  unsigned long long v = std::strtoull(s.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *out = v;
-  return true;
-}
-
 bool ParseI64(const std::string& s, int64_t* out) {
   if (s.empty() || s[0] == ' ' || s[0] == '+') return false;
   char* end = nullptr;

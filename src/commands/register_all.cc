@@ -12,6 +12,10 @@ void RegisterAllCommands(CommandRegistry& registry) {
   RegisterStringFamily(registry);
   RegisterKeysFamily(registry);
   RegisterDbFamily(registry);
+  RegisterSetFamily(registry);
+  RegisterHashFamily(registry);
+  RegisterListFamily(registry);
+  RegisterZSetFamily(registry);
 }
 
 }  // namespace cachet::commands

@@ -90,10 +90,12 @@ void ExecCmd(CommandContext& ctx) {
   queued.swap(c.queued);
   c.in_multi = false;
   ctx.reply.ArrayHeader(queued.size());
+  c.in_exec = true;
   for (const auto& q : queued) {
     CommandContext sub{q.argv, ctx.reply, c, ctx.server, *q.spec};
     q.spec->handler(sub);
   }
+  c.in_exec = false;
   EndTransaction(ctx);
 }
 

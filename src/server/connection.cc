@@ -64,8 +64,8 @@ Connection::Connection(Server& server, Worker& worker, Socket socket, bool unix_
 
 void Connection::Start() { DoRead(); }
 
-void Connection::Kill() {
-  state_.close_requested.store(true);
+bool Connection::Kill() {
+  if (state_.close_requested.exchange(true)) return false;
   boost::asio::post(worker_.ctx, [self = shared_from_this()] {
     if (self->closed_) return;
     if (self->write_in_flight_) {
@@ -74,6 +74,7 @@ void Connection::Kill() {
       self->Close();
     }
   });
+  return true;
 }
 
 void Connection::Close() {

@@ -374,8 +374,10 @@ int Server::KillClients(const commands::ClientFilter& filter) {
       if (MatchesFilter(conn->state(), filter, now)) victims.push_back(conn);
     }
   }
-  for (auto& v : victims) v->Kill();
-  return static_cast<int>(victims.size());
+  // A client already being closed (by an earlier KILL, QUIT or a limit) is not counted again.
+  int killed = 0;
+  for (auto& v : victims) killed += v->Kill() ? 1 : 0;
+  return killed;
 }
 
 void Server::RequestShutdown(commands::ShutdownMode mode) {
@@ -420,6 +422,15 @@ void Server::DoShutdown(const char* reason) {
   exit_code_ = 0;
   // No stop(): the cancelled accepts still complete on this context (their sockets belong to
   // the workers' contexts, which must outlive them); run() returns once they have.
+}
+
+void Server::BlockOnKeys(commands::CommandContext& ctx, const std::vector<std::string>& keys,
+                         int64_t timeout_ms, commands::BlockTimeoutReply on_timeout) {
+  if (on_timeout == commands::BlockTimeoutReply::kNullArray) {
+    ctx.reply.NullArray();
+  } else {
+    ctx.reply.Null();
+  }
 }
 
 }  // namespace cachet::server

@@ -36,6 +36,27 @@ class FakeServer : public commands::ServerApi {
   }
   void RequestShutdown(commands::ShutdownMode mode) override { shutdowns.push_back(mode); }
   uint64_t connected_clients() const override { return 1; }
+  // Records the call; the client gets no reply (a real server parks it).
+  void BlockOnKeys(commands::CommandContext&, const std::vector<std::string>& keys,
+                   int64_t timeout_ms, commands::BlockTimeoutReply) override {
+    blocked.push_back({keys, timeout_ms});
+  }
+  void NotifyKeyspaceEvent(uint32_t notify_class, std::string_view event, int db,
+                           std::string_view key) override {
+    events.push_back({notify_class, std::string(event), db, std::string(key)});
+  }
+  struct BlockCall {
+    std::vector<std::string> keys;
+    int64_t timeout_ms;
+  };
+  struct Event {
+    uint32_t notify_class;
+    std::string event;
+    int db;
+    std::string key;
+  };
+  std::vector<BlockCall> blocked;
+  std::vector<Event> events;
 
   storage::ManualClock clock_;  // tests advance it instead of sleeping
   config::Config config_;

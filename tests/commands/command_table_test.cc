@@ -25,12 +25,16 @@ void CheckSpec(const commands::CommandSpec& spec, const commands::CommandSpec* p
     EXPECT_GE(spec.first_key, 1);
     EXPECT_GE(spec.step, 1);
     EXPECT_TRUE(spec.last_key < 0 || spec.last_key >= spec.first_key);
-    if (spec.arity > 0) EXPECT_LT(spec.first_key, spec.arity);
+    if (spec.arity > 0) {
+      EXPECT_LT(spec.first_key, spec.arity);
+    }
     EXPECT_FALSE(spec.key_specs.empty()) << "keyed commands declare key specs";
   }
   for (const auto& ks : spec.key_specs) {
     EXPECT_FALSE(ks.flags.empty());
-    if (ks.bs_keyword.empty()) EXPECT_GE(ks.bs_index, 1);
+    if (ks.bs_keyword.empty()) {
+      EXPECT_GE(ks.bs_index, 1);
+    }
   }
   EXPECT_FALSE(spec.summary.empty());
   EXPECT_FALSE(spec.since.empty());
@@ -40,7 +44,9 @@ void CheckSpec(const commands::CommandSpec& spec, const commands::CommandSpec* p
   bool fast = spec.acl.find("fast") != std::string::npos;
   bool slow = spec.acl.find("slow") != std::string::npos;
   EXPECT_NE(fast, slow) << "exactly one of @fast / @slow";
-  if (spec.Has(commands::kFast)) EXPECT_TRUE(fast);
+  if (spec.Has(commands::kFast)) {
+    EXPECT_TRUE(fast);
+  }
   for (const auto& sub : spec.subcommands) {
     EXPECT_EQ(sub.parent, &spec);
     CheckSpec(sub, &spec);

@@ -48,6 +48,7 @@ struct ClientState {
 
   ReplyMode reply_mode = ReplyMode::kOn;  // connection thread only
   bool in_multi = false;                  // connection thread only
+  bool in_exec = false;                   // EXEC is running the queued commands
   bool multi_aborted = false;             // an error while queuing: EXEC answers EXECABORT
   std::vector<QueuedCommand> queued;      // connection thread only
   std::vector<WatchedKey> watched;        // connection thread only

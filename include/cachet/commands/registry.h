@@ -42,6 +42,10 @@ void RegisterStringFamily(CommandRegistry& registry);
 void RegisterKeysFamily(CommandRegistry& registry);
 void RegisterDbFamily(CommandRegistry& registry);
 void RegisterTransactionFamily(CommandRegistry& registry);
+void RegisterSetFamily(CommandRegistry& registry);
+void RegisterHashFamily(CommandRegistry& registry);
+void RegisterListFamily(CommandRegistry& registry);
+void RegisterZSetFamily(CommandRegistry& registry);
 
 // The registry the introspection commands read (set once at start-up).
 const CommandRegistry& GlobalRegistry();

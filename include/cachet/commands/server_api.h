@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cachet::config {
@@ -15,7 +16,12 @@ class Keyspace;
 namespace cachet::commands {
 
 struct ClientState;
+struct CommandContext;
 class WatchRegistry;
+
+// What a blocked client receives when its timeout passes: BLPOP, BRPOP, BLMPOP, BZPOPMIN,
+// BZPOPMAX and BZMPOP answer a null array, BLMOVE and BRPOPLPUSH a null bulk string.
+enum class BlockTimeoutReply { kNullArray, kNullBulk };
 
 // Filter for CLIENT LIST / CLIENT KILL. Empty fields match everything.
 struct ClientFilter {
@@ -47,6 +53,20 @@ class ServerApi {
   // Begins a graceful shutdown: stop accepting, close clients, exit 0.
   virtual void RequestShutdown(ShutdownMode mode) = 0;
   virtual uint64_t connected_clients() const = 0;
+
+  // Reports a keyspace change (see notify.h); published per notify-keyspace-events.
+  virtual void NotifyKeyspaceEvent(uint32_t notify_class, std::string_view event, int db,
+                                   std::string_view key) {}
+
+  // Parks the client until one of keys (in its current db) is written or timeout_ms passes
+  // (0: forever). A handler calls it, instead of replying, when it found nothing to serve,
+  // while it still holds the Access over keys, so that no write slips between its check and
+  // the wait. When a key is written, the command is run again from the start (same argv,
+  // same client) for the longest-waiting client on that key; if it again finds nothing it
+  // calls BlockOnKeys again and keeps its place and its deadline. On timeout the client
+  // receives on_timeout. Only called when MayBlock(ctx) (blocking.h).
+  virtual void BlockOnKeys(CommandContext& ctx, const std::vector<std::string>& keys,
+                           int64_t timeout_ms, BlockTimeoutReply on_timeout) = 0;
 };
 
 }  // namespace cachet::commands

@@ -28,7 +28,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Begins serving: the first read is issued.
   void Start();
   // Closes the connection after the replies already produced are written. Thread-safe.
-  void Kill();
+  // Asks the connection's worker to close it; true when this call was the first to ask.
+  bool Kill();
   // Closes the socket now and unregisters the client.
   void Close();
   // Called by the worker's cron: closes the client when idle past `timeout_s` (0: never).

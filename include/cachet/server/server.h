@@ -59,6 +59,8 @@ class Server : public commands::ServerApi {
   int KillClients(const commands::ClientFilter& filter) override;
   void RequestShutdown(commands::ShutdownMode mode) override;
   uint64_t connected_clients() const override { return connected_.load(); }
+  void BlockOnKeys(commands::CommandContext& ctx, const std::vector<std::string>& keys,
+                   int64_t timeout_ms, commands::BlockTimeoutReply on_timeout) override;
 
   // Connection lifecycle (called by connections on their worker thread).
   void OnConnectionClosed(Connection* conn);
