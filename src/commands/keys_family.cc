@@ -555,11 +555,6 @@ void ObjectHelpCmd(CommandContext& ctx) {
 
 // --- Table ---
 
-// Key spec of one key at argument `index`.
-KeySpec OneKey(std::string flags, int index) {
-  return KeySpec{.flags = std::move(flags), .bs_index = index, .fk_lastkey = 0};
-}
-
 // Key spec of every argument from 1 to the last.
 KeySpec AllKeys(std::string flags) {
   return KeySpec{.flags = std::move(flags), .bs_index = 1, .fk_lastkey = -1};

@@ -824,20 +824,6 @@ void LcsCmd(CommandContext& ctx) {
   ReplyLcs(ctx, a, b, get_len, get_idx, with_match_len, min_match_len);
 }
 
-// Key specs of the table: one key at argv[1], or a range of them.
-KeySpec KeyRange(std::string flags, int lastkey, int keystep) {
-  KeySpec spec;
-  spec.flags = std::move(flags);
-  spec.fk_lastkey = lastkey;
-  spec.fk_keystep = keystep;
-  return spec;
-}
-KeySpec WithNotes(KeySpec ks, std::string notes) {
-  ks.notes = std::move(notes);
-  return ks;
-}
-
-KeySpec OneKey(std::string flags) { return KeyRange(std::move(flags), 0, 1); }
 
 }  // namespace
 

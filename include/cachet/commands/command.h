@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cachet/commands/client_state.h"
@@ -55,6 +56,32 @@ struct KeySpec {
   int fk_keynumidx = -1;
   int fk_firstkey = 0;
 };
+
+// Key spec builders for the command tables.
+// One key at argv[index].
+inline KeySpec OneKey(std::string flags, int index = 1) {
+  return KeySpec{.flags = std::move(flags), .bs_index = index, .fk_lastkey = 0};
+}
+// Keys from argv[index] on: up to the argument lastkey places from the end when negative
+// (-1: the last), every keystep-th.
+inline KeySpec KeyRange(std::string flags, int lastkey, int keystep, int index = 1) {
+  return KeySpec{
+      .flags = std::move(flags), .bs_index = index, .fk_lastkey = lastkey, .fk_keystep = keystep};
+}
+// numkeys keys after a count at argv[index] (ZUNION, LMPOP, SINTERCARD...): the count sits
+// keynumidx places after the search start, the first key firstkey places after it.
+inline KeySpec KeyNum(std::string flags, int index, int keynumidx = 0, int firstkey = 1,
+                      int keystep = 1) {
+  return KeySpec{.flags = std::move(flags),
+                 .bs_index = index,
+                 .fk_keystep = keystep,
+                 .fk_keynumidx = keynumidx,
+                 .fk_firstkey = firstkey};
+}
+inline KeySpec WithNotes(KeySpec ks, std::string notes) {
+  ks.notes = std::move(notes);
+  return ks;
+}
 
 struct CommandContext;
 using Handler = void (*)(CommandContext& ctx);
