@@ -14,22 +14,14 @@ bool ParseBlockTimeout(CommandContext& ctx, const std::string& arg, int64_t* tim
     ctx.reply.Error("ERR timeout is not a float or out of range");
     return false;
   }
-  const long double ms = seconds * 1000.0L;
-  if (ms > static_cast<long double>(LLONG_MAX)) {
-    ctx.reply.Error("ERR timeout is out of range");
-    return false;
-  }
-  if (ms < 0) {
+  // Redis 7.0 converts ceill(seconds * 1000) to a long long; on x86 a value out of range
+  // becomes LLONG_MIN, so infinities and huge numbers are reported as negative.
+  const long double ms = std::ceil(seconds * 1000.0L);
+  if (!(ms >= -9223372036854775808.0L && ms < 9223372036854775808.0L) || ms < 0) {
     ctx.reply.Error("ERR timeout is negative");
     return false;
   }
-  const int64_t t = static_cast<int64_t>(std::ceil(ms));
-  // The deadline (now + t) must fit in an int64 of Unix milliseconds.
-  if (t > LLONG_MAX - (int64_t{1} << 42)) {
-    ctx.reply.Error("ERR timeout is out of range");
-    return false;
-  }
-  *timeout_ms = t;
+  *timeout_ms = static_cast<int64_t>(ms);
   return true;
 }
 

@@ -330,9 +330,9 @@ OpStatus OpIncrByFloat(Access& acc, int db, std::string_view key, const long dou
   if (std::isnan(value) || std::isinf(value)) return OpStatus::kNanOrInfinity;
   *out = FormatLongDoubleHuman(value, buf);
   if (e) {
-    acc.ReplaceValue(&e, storage::Value::String(*out));
+    acc.ReplaceValue(&e, storage::Value::Bytes(*out));
   } else {
-    acc.SetString(db, key, *out);
+    acc.Set(db, key, storage::Value::Bytes(*out));
   }
   return OpStatus::kOk;
 }

@@ -3,8 +3,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
+#include "cachet/server/blocking_registry.h"
 #include "cachet/server/server.h"
 
 namespace cachet::server {
@@ -80,6 +83,16 @@ bool Connection::Kill() {
 void Connection::Close() {
   if (closed_) return;
   closed_ = true;
+  closing_.store(true);
+  if (waiter_) {
+    // A waiter being served on another thread is finished there; it sees closing() and drops
+    // the reply. Otherwise it leaves its queues now.
+    while (!server_.blocking().Cancel(waiter_.get()) && BlockingRegistry::Serving(waiter_.get()))
+      std::this_thread::yield();
+    if (block_timer_) block_timer_->cancel();
+    waiter_.reset();
+    state_.blocked.store(false);
+  }
   boost::system::error_code ec;
   socket_.shutdown(Socket::shutdown_both, ec);
   socket_.close(ec);
@@ -87,7 +100,8 @@ void Connection::Close() {
 }
 
 void Connection::CheckIdle(int64_t now_ms, int64_t timeout_s) {
-  if (closed_ || timeout_s <= 0) return;
+  // Blocked clients have their own timeout (Redis does not apply `timeout` to them).
+  if (closed_ || timeout_s <= 0 || waiter_) return;
   if (now_ms - state_.last_interaction_ms.load() > timeout_s * 1000) {
     spdlog::debug("Closing idle client");
     Close();
@@ -95,7 +109,8 @@ void Connection::CheckIdle(int64_t now_ms, int64_t timeout_s) {
 }
 
 void Connection::DoRead() {
-  if (closed_) return;
+  if (closed_ || read_in_flight_) return;
+  read_in_flight_ = true;
   socket_.async_read_some(
       boost::asio::buffer(read_buf_),
       [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
@@ -104,12 +119,28 @@ void Connection::DoRead() {
 }
 
 void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
+  read_in_flight_ = false;
   if (closed_) return;
   if (ec) {
     Close();
     return;
   }
   state_.last_interaction_ms.store(NowMs(), std::memory_order_relaxed);
+  if (waiter_) {
+    // Blocked: keep reading (a disconnect must be noticed) but run nothing yet.
+    pending_input_.append(read_buf_.data(), n);
+    const int64_t limit = qbuf_limit_.load(std::memory_order_relaxed);
+    state_.query_buffer_bytes.store(pending_input_.size() + parser_.buffered_bytes(),
+                                    std::memory_order_relaxed);
+    if (limit > 0 && pending_input_.size() + parser_.buffered_bytes() > static_cast<size_t>(limit)) {
+      spdlog::warn("Closing client that reached max query buffer length: addr={} qbuf={}",
+                   state_.addr, pending_input_.size() + parser_.buffered_bytes());
+      Close();
+      return;
+    }
+    DoRead();
+    return;
+  }
   if (!Process(std::string_view(read_buf_.data(), n))) stop_reading_ = true;
   FlushOrRead();
 }
@@ -133,6 +164,13 @@ bool Connection::Process(std::string_view data) {
     }
     server_.dispatcher().Execute(state_, argv_, reply_);
     server_.stats().total_commands_processed.fetch_add(1, std::memory_order_relaxed);
+    // Writes to keys that clients block on serve those clients, now that the locks are free.
+    if (BlockingRegistry::HasReady()) server_.ServeBlocked();
+    if (waiter_) {
+      // The command blocked: what follows it waits until it is served or times out.
+      pending_input_.append(data.data(), data.size());
+      break;
+    }
     if (state_.close_after_reply || state_.close_requested.load(std::memory_order_relaxed))
       return false;
     // Authentication may have changed the limits that apply.
@@ -184,6 +222,49 @@ void Connection::OnWritten(const boost::system::error_code& ec) {
   FlushOrRead();
 }
 
+void Connection::Block(std::shared_ptr<Waiter> w) {
+  waiter_ = std::move(w);
+  state_.blocked.store(true);
+  if (waiter_->deadline_ms > 0) {
+    if (!block_timer_) block_timer_ = std::make_unique<boost::asio::steady_timer>(worker_.ctx);
+    const int64_t wait_ms = std::max<int64_t>(0, waiter_->deadline_ms - NowMs());
+    block_timer_->expires_after(std::chrono::milliseconds(wait_ms));
+    block_timer_->async_wait(
+        [self = shared_from_this(), w = waiter_.get()](const boost::system::error_code& ec) {
+          if (!ec && self->waiter_.get() == w) self->OnBlockTimeout();
+        });
+  }
+}
+
+void Connection::OnBlockTimeout() {
+  // Served meanwhile on another thread: its Unblock is on the way.
+  while (!server_.blocking().Cancel(waiter_.get())) {
+    if (!BlockingRegistry::Serving(waiter_.get())) return;
+    std::this_thread::yield();
+  }
+  // Redis 7.0 times out every blocking pop with a null array, BLMOVE's included.
+  if (!waiter_->discard_reply) reply_.NullArray();
+  Resume();
+}
+
+void Connection::Unblock(const Waiter* w, std::string reply) {
+  boost::asio::post(worker_.ctx, [self = shared_from_this(), w, reply = std::move(reply)] {
+    if (self->closed_ || self->waiter_.get() != w) return;
+    if (!self->waiter_->discard_reply) self->out_.append(reply);
+    self->Resume();
+  });
+}
+
+void Connection::Resume() {
+  if (block_timer_) block_timer_->cancel();
+  waiter_.reset();
+  state_.blocked.store(false);
+  std::string input;
+  input.swap(pending_input_);
+  if (!Process(input)) stop_reading_ = true;
+  FlushOrRead();
+}
+
 std::string FormatClientLine(const commands::ClientState& c, int64_t now_ms) {
   std::string name, lib_name, lib_ver;
   {
@@ -205,7 +286,7 @@ std::string FormatClientLine(const commands::ClientState& c, int64_t now_ms) {
   line += " name=" + name;
   line += " age=" + std::to_string(age < 0 ? 0 : age);
   line += " idle=" + std::to_string(idle < 0 ? 0 : idle);
-  line += " flags=N";
+  line += c.blocked.load() ? " flags=b" : " flags=N";
   line += " db=" + std::to_string(c.db.load());
   line += " sub=0 psub=0 ssub=0 multi=-1";
   line += " qbuf=" + std::to_string(qbuf);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <sstream>
 
 #include "cachet/server/connection.h"
@@ -194,6 +195,11 @@ bool Server::Start() {
   keyspace_ = std::make_unique<storage::Keyspace>(ks_options);
   keyspace_->SetObserver([this](int db, std::string_view key, storage::KeyEvent event) {
     watches_.OnKeyEvent(db, key, event);
+    if (event == storage::KeyEvent::kWritten) {
+      blocking_.NoteWritten(db, key);
+    } else if (event == storage::KeyEvent::kSwapped) {
+      blocking_.NoteDbChanged(db);
+    }
   });
   ApplyAccessPolicy();
   for (const char* name : {"maxmemory-policy", "lfu-log-factor", "lfu-decay-time"}) {
@@ -424,13 +430,88 @@ void Server::DoShutdown(const char* reason) {
   // the workers' contexts, which must outlive them); run() returns once they have.
 }
 
+namespace {
+// The waiter whose command this thread is running again, if any.
+thread_local Waiter* tls_rerun = nullptr;
+
+// What a blocking command pops, from its ACL category.
+storage::ValueType BlockedType(const commands::CommandSpec& spec) {
+  const std::string& acl = (spec.parent ? *spec.parent : spec).acl;
+  if (acl.find("sortedset") != std::string::npos) return storage::ValueType::kZSet;
+  if (acl.find("stream") != std::string::npos) return storage::ValueType::kStream;
+  return storage::ValueType::kList;
+}
+}  // namespace
+
 void Server::BlockOnKeys(commands::CommandContext& ctx, const std::vector<std::string>& keys,
                          int64_t timeout_ms, commands::BlockTimeoutReply on_timeout) {
-  if (on_timeout == commands::BlockTimeoutReply::kNullArray) {
-    ctx.reply.NullArray();
-  } else {
-    ctx.reply.Null();
+  if (tls_rerun != nullptr && tls_rerun->client_id == ctx.client.id) {
+    tls_rerun->still_blocked = true;
+    return;
   }
+  std::shared_ptr<Connection> conn;
+  {
+    std::lock_guard lock(registry_mu_);
+    auto it = clients_.find(ctx.client.id);
+    if (it != clients_.end()) conn = it->second;
+  }
+  if (!conn) {
+    // Not a connection of ours (cannot happen for network clients): act as non-blocking.
+    if (on_timeout == commands::BlockTimeoutReply::kNullArray) {
+      ctx.reply.NullArray();
+    } else {
+      ctx.reply.Null();
+    }
+    return;
+  }
+  auto w = std::make_shared<Waiter>();
+  w->conn = conn;
+  w->client_id = ctx.client.id;
+  w->db = ctx.client.db.load();
+  w->keys = keys;
+  w->argv = ctx.argv;
+  w->spec = &ctx.spec;
+  w->type = BlockedType(ctx.spec);
+  const int64_t now = NowMs();
+  // A deadline past the int64 range means no deadline.
+  w->deadline_ms = timeout_ms > 0 && timeout_ms <= INT64_MAX - now ? now + timeout_ms : 0;
+  w->discard_reply = ctx.client.reply_mode == commands::ReplyMode::kOff ||
+                     ctx.client.reply_mode == commands::ReplyMode::kSkipThis;
+  blocking_.Add(w);
+  conn->Block(std::move(w));
+}
+
+void Server::ServeBlocked() {
+  blocking_.ServeReady([this](Waiter& w) { return ServeWaiter(w); });
+}
+
+bool Server::ServeWaiter(Waiter& w) {
+  if (w.conn->closing()) return true;
+  {
+    // Only a key holding the type the command pops serves it (Redis 7.0 leaves a client
+    // blocked when its key is created with another type).
+    storage::Access acc = keyspace_->Lock(std::span<const std::string>(w.keys));
+    bool any = false;
+    for (const std::string& key : w.keys) {
+      storage::EntryRef e =
+          acc.Find(w.db, key, storage::kLookupNoStats | storage::kLookupNoTouch);
+      if (e && e.type() == w.type) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) return false;
+  }
+  std::string out;
+  protocol::ReplyBuilder reply(&out, w.conn->state().protocol.load());
+  commands::CommandContext ctx{w.argv, reply, w.conn->state(), *this, *w.spec};
+  tls_rerun = &w;
+  w.spec->handler(ctx);
+  tls_rerun = nullptr;
+  if (w.still_blocked) return w.conn->closing();
+  stats_.total_commands_processed.fetch_add(1, std::memory_order_relaxed);
+  w.conn->Unblock(&w, std::move(out));
+  return true;
 }
 
 }  // namespace cachet::server

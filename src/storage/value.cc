@@ -130,6 +130,13 @@ Value Value::String(std::string_view s) {
   return v;
 }
 
+Value Value::Bytes(std::string_view s) {
+  Value v;
+  v.encoding_ = s.size() <= kEmbstrMaxLen ? Encoding::kEmbstr : Encoding::kRaw;
+  v.str_.assign(s);
+  return v;
+}
+
 Value Value::Int(int64_t i) {
   Value v;
   v.encoding_ = Encoding::kInt;

@@ -538,9 +538,15 @@ TEST_F(StringFamilyTest, IncrByFloatErrors) {
 
 // The encoding Redis gives INCRBYFLOAT results that read as integers is embstr; the storage
 // layer offers no way to store an integer-looking string unencoded, so it is int here.
-TEST_F(StringFamilyTest, DISABLED_IncrByFloatIntegerResultIsEmbstr) {
+TEST_F(StringFamilyTest, IncrByFloatIntegerResultIsEmbstr) {
   Run({"incrbyfloat", "f", "3"});
   EXPECT_EQ(EncodingOf("f"), "embstr");
+  Run({"set", "g", "10"});
+  EXPECT_EQ(EncodingOf("g"), "int");
+  EXPECT_EQ(RunRaw({"incrbyfloat", "g", "1"}), "$2\r\n11\r\n");
+  EXPECT_EQ(EncodingOf("g"), "embstr");
+  EXPECT_EQ(RunRaw({"incr", "g"}), ":12\r\n");
+  EXPECT_EQ(EncodingOf("g"), "int");
 }
 
 // --- APPEND / STRLEN / GETRANGE / SETRANGE ---

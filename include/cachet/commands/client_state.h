@@ -45,6 +45,7 @@ struct ClientState {
   std::atomic<uint64_t> query_buffer_bytes{0};
   std::atomic<uint64_t> output_buffer_bytes{0};
   std::atomic<bool> close_requested{false};  // CLIENT KILL / QUIT: close after pending replies
+  std::atomic<bool> blocked{false};          // waiting in a blocking command
 
   ReplyMode reply_mode = ReplyMode::kOn;  // connection thread only
   bool in_multi = false;                  // connection thread only

@@ -19,8 +19,9 @@ struct ClientState;
 struct CommandContext;
 class WatchRegistry;
 
-// What a blocked client receives when its timeout passes: BLPOP, BRPOP, BLMPOP, BZPOPMIN,
-// BZPOPMAX and BZMPOP answer a null array, BLMOVE and BRPOPLPUSH a null bulk string.
+// The null a blocking command answers when it cannot block (inside MULTI): BLMOVE and
+// BRPOPLPUSH a null bulk string, the others a null array. A timeout is always answered with
+// a null array, as Redis 7.0 does for every blocking pop.
 enum class BlockTimeoutReply { kNullArray, kNullBulk };
 
 // Filter for CLIENT LIST / CLIENT KILL. Empty fields match everything.
@@ -64,7 +65,8 @@ class ServerApi {
   // the wait. When a key is written, the command is run again from the start (same argv,
   // same client) for the longest-waiting client on that key; if it again finds nothing it
   // calls BlockOnKeys again and keeps its place and its deadline. On timeout the client
-  // receives on_timeout. Only called when MayBlock(ctx) (blocking.h).
+  // receives a null array (Redis 7.0's reply for every kind). Only called when
+  // MayBlock(ctx) (blocking.h).
   virtual void BlockOnKeys(CommandContext& ctx, const std::vector<std::string>& keys,
                            int64_t timeout_ms, BlockTimeoutReply on_timeout) = 0;
 };

@@ -16,6 +16,7 @@ namespace cachet::server {
 
 class Server;
 struct Worker;
+struct Waiter;
 
 using Socket = boost::asio::generic::stream_protocol::socket;
 
@@ -35,6 +36,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Called by the worker's cron: closes the client when idle past `timeout_s` (0: never).
   void CheckIdle(int64_t now_ms, int64_t timeout_s);
 
+  // Parks the connection on a blocking command (called on the worker thread by the command
+  // itself): later input is kept unparsed, and a timer ends the wait at w's deadline.
+  void Block(std::shared_ptr<Waiter> w);
+  // The blocked command was served on some thread with `reply`: writes it and resumes
+  // processing input. Thread-safe (posts to the worker).
+  void Unblock(const Waiter* w, std::string reply);
+  // True from the moment Close() starts (any thread may ask).
+  bool closing() const { return closing_.load(); }
+
   commands::ClientState& state() { return state_; }
   const commands::ClientState& state() const { return state_; }
   bool closed() const { return closed_; }
@@ -48,6 +58,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool Process(std::string_view data);
   void FlushOrRead();
   void OnWritten(const boost::system::error_code& ec);
+  // The wait ended without being served (timeout): replies the timeout reply and resumes.
+  void OnBlockTimeout();
+  // Leaves the blocked state and runs the input that arrived meanwhile.
+  void Resume();
 
   Server& server_;
   Worker& worker_;
@@ -63,6 +77,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   protocol::ReplyBuilder reply_{&out_};
   std::array<char, 16 * 1024> read_buf_;
   bool write_in_flight_ = false;
+  bool read_in_flight_ = false;
+  std::shared_ptr<Waiter> waiter_;  // set while blocked
+  std::unique_ptr<boost::asio::steady_timer> block_timer_;
+  std::string pending_input_;  // input received while blocked, not yet parsed
+  std::atomic<bool> closing_{false};
   bool stop_reading_ = false;  // close once pending output is written
   bool closed_ = false;
 };

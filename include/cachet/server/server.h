@@ -16,6 +16,7 @@
 #include "cachet/commands/server_api.h"
 #include "cachet/commands/watch_registry.h"
 #include "cachet/config/config.h"
+#include "cachet/server/blocking_registry.h"
 #include "cachet/storage/keyspace.h"
 
 namespace cachet::server {
@@ -65,6 +66,9 @@ class Server : public commands::ServerApi {
   // Connection lifecycle (called by connections on their worker thread).
   void OnConnectionClosed(Connection* conn);
   commands::Dispatcher& dispatcher() { return dispatcher_; }
+  BlockingRegistry& blocking() { return blocking_; }
+  // Serves the clients blocked on keys this thread's last command wrote.
+  void ServeBlocked();
   ServerStats& stats() { return stats_; }
   uint64_t NextClientId() { return next_client_id_.fetch_add(1); }
   size_t worker_count() const { return workers_.size(); }
@@ -82,6 +86,8 @@ class Server : public commands::ServerApi {
   void ScheduleCron(Worker& worker);
   void Cron(Worker& worker);
   void DoShutdown(const char* reason);
+  // Runs a blocked command again; true when it was served (or its client is gone).
+  bool ServeWaiter(Waiter& w);
 
   config::Config& config_;
   std::unique_ptr<storage::Keyspace> keyspace_;
@@ -89,6 +95,7 @@ class Server : public commands::ServerApi {
   commands::CommandRegistry registry_;
   commands::Dispatcher dispatcher_;
   ServerStats stats_;
+  BlockingRegistry blocking_;
 
   boost::asio::io_context main_ctx_{1};
   boost::asio::signal_set signals_{main_ctx_};

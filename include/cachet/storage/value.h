@@ -105,6 +105,9 @@ class Value {
 
   // A string with Redis's SET encoding rule (StringEncodingFor).
   static Value String(std::string_view s);
+  // A string encoded embstr or raw by length, never int, even when it reads as an integer
+  // (INCRBYFLOAT's result, as Redis's createStringObject).
+  static Value Bytes(std::string_view s);
   // An int-encoded string (INCR and friends).
   static Value Int(int64_t v);
   // A string that reports "raw" whatever its length (Redis 7.0 after APPEND/SETRANGE).
