@@ -26,29 +26,7 @@ for name in cachet redis; do
   run_redis_benchmark "$name" -t "$TESTS" -c "$CLIENTS" -r "$KEYSPACE" -n 20000 >/dev/null
 done
 
-declare -A samples=()
-for ((round = 1; round <= BENCH_ROUNDS; round++)); do
-  for pipeline in 1 16; do
-    if ((pipeline == 1)); then n=$N; suffix=""; else n=$N_PIPELINED; suffix=" -P$pipeline"; fi
-    for name in $(server_order "$round"); do
-      while IFS=$'\t' read -r test rps; do
-        [[ -n $test ]] || continue
-        samples["$name|$test$suffix"]+="$rps "
-        log "round $round/$BENCH_ROUNDS  $name  $test$suffix  $rps"
-      done < <(run_redis_benchmark "$name" -t "$TESTS" -c "$CLIENTS" -r "$KEYSPACE" -n "$n" \
-        -P "$pipeline")
-    done
-  done
-done
-
-table_begin "keyspace throughput: redis-benchmark -t $TESTS -c $CLIENTS -r $KEYSPACE,\
- -n $N (unpipelined) / $N_PIPELINED (-P16)"
-for suffix in "" " -P16"; do
-  for test in SET GET INCR "MSET (10 keys)"; do
-    # shellcheck disable=SC2086  # the samples are space-separated numbers
-    table_row "$test$suffix" "$(median ${samples["cachet|$test$suffix"]:-})" \
-      "$(median ${samples["redis|$test$suffix"]:-})"
-  done
-done
-table_end
+compare_throughput "keyspace throughput: redis-benchmark -t $TESTS -c $CLIENTS -r $KEYSPACE,\
+ -n $N (unpipelined) / $N_PIPELINED (-P16)" "$N" "$N_PIPELINED" "1 16" \
+  -t "$TESTS" -c "$CLIENTS" -r "$KEYSPACE"
 printf '  pinned: %s; cachet threads: %s\n' "$(pin_note)" "$(cachet_threads)"

@@ -121,6 +121,40 @@ run_redis_benchmark() {
       split($2, a, " "); printf "%s\t%s\n", $1, a[1] }'
 }
 
+# compare_throughput TITLE N_UNPIPELINED N_PIPELINED PIPELINES BENCH_ARGS...: runs
+# redis-benchmark BENCH_ARGS on both servers (started by bench_start_servers) for every pipeline
+# depth in PIPELINES ("1 16"), BENCH_ROUNDS rounds, alternating which server goes first, and
+# prints the table of medians with the cachet/redis ratios, one row per test and depth in the
+# order redis-benchmark reports them.
+compare_throughput() {
+  local title=$1 n1=$2 np=$3 pipelines=$4 round pipeline n suffix name test rps
+  shift 4
+  local -A samples=()
+  local rows=()
+  for ((round = 1; round <= BENCH_ROUNDS; round++)); do
+    for pipeline in $pipelines; do
+      if ((pipeline == 1)); then n=$n1; suffix=""; else n=$np; suffix=" -P$pipeline"; fi
+      for name in $(server_order "$round"); do
+        while IFS=$'\t' read -r test rps; do
+          [[ -n $test ]] || continue
+          if [[ -z ${samples["cachet|$test$suffix"]+x} && -z ${samples["redis|$test$suffix"]+x} ]]
+          then
+            rows+=("$test$suffix")
+          fi
+          samples["$name|$test$suffix"]+="$rps "
+          log "round $round/$BENCH_ROUNDS  $name  $test$suffix  $rps"
+        done < <(run_redis_benchmark "$name" "$@" -n "$n" -P "$pipeline")
+      done
+    done
+  done
+  table_begin "$title"
+  for test in "${rows[@]}"; do
+    # shellcheck disable=SC2086  # the samples are space-separated numbers
+    table_row "$test" "$(median ${samples["cachet|$test"]:-})" "$(median ${samples["redis|$test"]:-})"
+  done
+  table_end
+}
+
 # median V...: the median of numbers (mean of the middle two for an even count); "" if none.
 median() {
   (($#)) || { echo ""; return 0; }
