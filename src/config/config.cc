@@ -1,6 +1,8 @@
 // Config: the values in force, the redis.conf parser, the command line, and CONFIG GET/SET.
 #include "cachet/config/config.h"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
@@ -57,13 +59,23 @@ const std::vector<NameRef>& AllNames() {
   return names;
 }
 
+struct NameHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// The directive named name (any case). Commands read config on their hot path: a lower-case
+// name is looked up without allocating.
 const NameRef* Lookup(std::string_view name) {
-  static const std::unordered_map<std::string, const NameRef*> index = [] {
-    std::unordered_map<std::string, const NameRef*> m;
-    for (const NameRef& r : AllNames()) m.emplace(r.name, &r);
-    return m;
-  }();
-  auto it = index.find(ToLower(name));
+  static const std::unordered_map<std::string, const NameRef*, NameHash, std::equal_to<>> index =
+      [] {
+        std::unordered_map<std::string, const NameRef*, NameHash, std::equal_to<>> m;
+        for (const NameRef& r : AllNames()) m.emplace(r.name, &r);
+        return m;
+      }();
+  const bool lower =
+      std::none_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  auto it = lower ? index.find(name) : index.find(ToLower(name));
   return it == index.end() ? nullptr : it->second;
 }
 

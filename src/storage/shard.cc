@@ -249,6 +249,10 @@ char* Shard::ResizeRaw(EntryRef* ref, size_t new_len) {
 
 void Shard::ObjectChanged(EntryRef* ref) {
   Collection* obj = detail::ObjectOf(ref->entry_);
+  // The object may have converted itself (listpack to hashtable...): the entry's copy of the
+  // encoding follows, for OBJECT ENCODING.
+  ref->entry_->kind = static_cast<uint8_t>((ref->entry_->kind & 0x0F) |
+                                           (static_cast<uint8_t>(obj->encoding()) << 4));
   const size_t now_bytes = obj->MemoryUsage();
   ref->table_->Charge(static_cast<int64_t>(now_bytes) -
                       static_cast<int64_t>(detail::ChargedBytes(obj)));

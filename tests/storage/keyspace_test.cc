@@ -17,7 +17,9 @@ namespace {
 class TestSet final : public Collection {
  public:
   ValueType type() const override { return ValueType::kSet; }
-  Encoding encoding() const override { return Encoding::kHashtable; }
+  Encoding encoding() const override {
+    return members.size() > 2 ? Encoding::kHashtable : Encoding::kIntset;
+  }
   std::unique_ptr<Collection> Clone() const override { return std::make_unique<TestSet>(*this); }
   size_t MemoryUsage() const override { return sizeof(*this) + members.size() * 64; }
   size_t ElementCount() const override { return members.size(); }
@@ -333,8 +335,12 @@ TEST_F(KeyspaceTest, CopyIsDeepAndMoveKeepsTtl) {
     EntryRef c = acc.Find(0, "c");
     ASSERT_EQ(c.type(), ValueType::kSet);
     EXPECT_EQ(c.expire_ms(), acc.now_ms() + 1000);
+    EXPECT_EQ(c.encoding(), Encoding::kIntset);
     c.object_as<TestSet>()->members.insert("z");
     acc.NoteObjectChanged(&c);
+    // A conversion in place shows in the key's encoding once reported.
+    EXPECT_EQ(c.encoding(), Encoding::kHashtable);
+    EXPECT_EQ(acc.Find(0, "c").encoding(), Encoding::kHashtable);
     EXPECT_EQ(acc.Find(0, "s").object_as<TestSet>()->members.size(), 2u);
     EXPECT_EQ(acc.Copy(0, "s", 3, "s", false), CopyResult::kOk);
     EXPECT_EQ(acc.Move(0, "s", 0), MoveResult::kSameDb);
