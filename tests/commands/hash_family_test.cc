@@ -97,6 +97,7 @@ TEST_F(HashFamilyTest, ArityErrors) {
 
 TEST_F(HashFamilyTest, WrongType) {
   Run({"set", "s", "x"});
+  TakeEvents();  // SET's own event
   for (const auto& argv : std::vector<std::vector<std::string>>{
            {"hset", "s", "f", "v"},
            {"hmset", "s", "f", "v"},
