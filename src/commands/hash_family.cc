@@ -20,6 +20,7 @@
 #include "cachet/commands/errors.h"
 #include "cachet/commands/notify.h"
 #include "cachet/commands/registry.h"
+#include "cachet/commands/scan_args.h"
 #include "cachet/config/config.h"
 #include "cachet/storage/glob.h"
 #include "cachet/storage/hash_value.h"
@@ -50,7 +51,6 @@ constexpr std::string_view kCountOutOfRange =
 // Redis's MAX_LONG_DOUBLE_CHARS: room for a long double in Redis's human form.
 constexpr size_t kMaxLongDoubleChars = 5 * 1024;
 // HSCAN COUNT is clamped so that ten times it (the step bound) cannot wrap.
-constexpr int64_t kMaxScanCount = std::numeric_limits<int64_t>::max() / 16;
 // Most draws a negative HRANDFIELD count may ask for. Redis streams any number (until the
 // client's output limit, unlimited for normal clients, stops it); cachet builds a reply in
 // memory, so it refuses larger counts with "value is out of range".
@@ -115,18 +115,6 @@ std::string_view FormatLongDoubleHuman(long double v, char* buf) {
     len = 1;
   }
   return {buf, len};
-}
-
-// Redis's parseScanCursorOrReply: strtoul over the C string (so "" is 0 and "-1" wraps), no
-// leading space, nothing after the digits, no overflow.
-bool ParseScanCursor(const std::string& arg, uint64_t* cursor) {
-  if (!arg.empty() && std::isspace(static_cast<unsigned char>(arg[0]))) return false;
-  char* end = nullptr;
-  errno = 0;
-  unsigned long long v = std::strtoull(arg.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *cursor = v;
-  return true;
 }
 
 // The generator behind HRANDFIELD, one per thread, seeded from the OS.
@@ -542,20 +530,10 @@ void HScanCmd(CommandContext& ctx) {
     return r.EmptyArray();
   }
   // Options are parsed after the lookup, as Redis's scanGenericCommand does.
-  int64_t count = 10;
-  std::optional<std::string_view> pattern;
-  for (size_t i = 3; i < argv.size(); i += 2) {
-    const bool has_value = i + 1 < argv.size();
-    if (EqualsNoCase(CWord(argv[i]), "count") && has_value) {
-      if (!ParseInt64(argv[i + 1], &count)) return r.Error(errors::kNotInteger);
-      if (count < 1) return r.Error(errors::kSyntax);
-      count = std::min(count, kMaxScanCount);
-    } else if (EqualsNoCase(CWord(argv[i]), "match") && has_value) {
-      pattern = argv[i + 1];
-    } else {
-      return r.Error(errors::kSyntax);
-    }
-  }
+  ScanArgs args;
+  if (!ParseScanOptions(ctx, 3, false, &args)) return;
+  const int64_t count = static_cast<int64_t>(args.count);
+  std::optional<std::string_view> pattern = args.pattern;
   if (pattern && storage::GlobMatchesAll(*pattern)) pattern.reset();
 
   // The pairs are written to a side buffer first: the array length is known only after.

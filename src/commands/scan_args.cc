@@ -12,10 +12,12 @@
 namespace cachet::commands {
 namespace {
 
-// Counts are capped so that count * 10 (the bucket budget of a step) cannot overflow.
-constexpr size_t kMaxScanCount = std::numeric_limits<size_t>::max() / 16;
+// Counts are capped so that count * 10 (the bucket budget of a step) fits any 64-bit integer.
+constexpr size_t kMaxScanCount = std::numeric_limits<int64_t>::max() / 16;
 
-bool ParseCursor(const std::string& arg, uint64_t* cursor) {
+}  // namespace
+
+bool ParseScanCursor(const std::string& arg, uint64_t* cursor) {
   if (!arg.empty() && std::isspace(static_cast<unsigned char>(arg[0]))) return false;
   char* end = nullptr;
   errno = 0;
@@ -25,17 +27,21 @@ bool ParseCursor(const std::string& arg, uint64_t* cursor) {
   return true;
 }
 
-}  // namespace
-
 bool ParseScanArgs(CommandContext& ctx, size_t cursor_index, bool allow_type, ScanArgs* out) {
-  const auto& argv = ctx.argv;
-  if (!ParseCursor(argv[cursor_index], &out->cursor)) {
+  if (!ParseScanCursor(ctx.argv[cursor_index], &out->cursor)) {
     ctx.reply.Error("ERR invalid cursor");
     return false;
   }
-  for (size_t i = cursor_index + 1; i < argv.size(); i += 2) {
+  return ParseScanOptions(ctx, cursor_index + 1, allow_type, out);
+}
+
+bool ParseScanOptions(CommandContext& ctx, size_t first, bool allow_type, ScanArgs* out) {
+  const auto& argv = ctx.argv;
+  for (size_t i = first; i < argv.size(); i += 2) {
     const bool has_value = i + 1 < argv.size();
-    if (EqualsNoCase(argv[i], "count") && has_value) {
+    // Option names compare as C strings, up to a NUL byte, as Redis's strcasecmp.
+    const std::string_view opt(argv[i].c_str());
+    if (EqualsNoCase(opt, "count") && has_value) {
       int64_t count;
       if (!ParseInt64(argv[i + 1], &count)) {
         ctx.reply.Error(errors::kNotInteger);
@@ -47,9 +53,9 @@ bool ParseScanArgs(CommandContext& ctx, size_t cursor_index, bool allow_type, Sc
       }
       out->count =
           static_cast<uint64_t>(count) > kMaxScanCount ? kMaxScanCount : static_cast<size_t>(count);
-    } else if (EqualsNoCase(argv[i], "match") && has_value) {
+    } else if (EqualsNoCase(opt, "match") && has_value) {
       out->pattern = argv[i + 1];
-    } else if (allow_type && EqualsNoCase(argv[i], "type") && has_value) {
+    } else if (allow_type && EqualsNoCase(opt, "type") && has_value) {
       out->type = argv[i + 1];
     } else {
       ctx.reply.Error(errors::kSyntax);

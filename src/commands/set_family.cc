@@ -17,7 +17,9 @@
 #include "cachet/commands/arg_parse.h"
 #include "cachet/commands/errors.h"
 #include "cachet/commands/notify.h"
+#include "cachet/commands/random.h"
 #include "cachet/commands/registry.h"
+#include "cachet/commands/scan_args.h"
 #include "cachet/config/config.h"
 #include "cachet/storage/glob.h"
 #include "cachet/storage/keyspace.h"
@@ -60,7 +62,6 @@ constexpr uint64_t kMaxRandomRepliesUnchecked = 1024;
 // Members sampled to estimate the size of such a reply.
 constexpr int kReplySizeSamples = 32;
 // SSCAN COUNT is clamped so the ten-times work bound cannot wrap.
-constexpr uint64_t kMaxScanCount = UINT64_MAX / 16;
 // Redis's SPOP_MOVE_STRATEGY_MUL and SRANDMEMBER_SUB_STRATEGY_MUL.
 constexpr uint64_t kSpopMoveStrategyMul = 5;
 constexpr uint64_t kSrandmemberSubStrategyMul = 3;
@@ -82,37 +83,6 @@ size_t MaxIntsetEntries(CommandContext& ctx) {
 
 bool LazyServerDel(CommandContext& ctx) {
   return ctx.server.config().GetBool("lazyfree-lazy-server-del");
-}
-
-// xoshiro256** (Blackman & Vigna), one per thread, seeded from std::random_device: the
-// source of SPOP's and SRANDMEMBER's choices.
-class Rng {
- public:
-  Rng() {
-    std::random_device rd;
-    for (uint64_t& w : s_) w = (uint64_t{rd()} << 32) ^ rd();
-    if ((s_[0] | s_[1] | s_[2] | s_[3]) == 0) s_[0] = 1;
-  }
-  uint64_t operator()() {
-    const uint64_t result = Rotl(s_[1] * 5, 7) * 9;
-    const uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = Rotl(s_[3], 45);
-    return result;
-  }
-
- private:
-  static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  uint64_t s_[4];
-};
-
-Rng& ThreadRng() {
-  thread_local Rng rng;
-  return rng;
 }
 
 // How a lookup ended.
@@ -150,18 +120,6 @@ void CommitSet(Access& acc, EntryRef* e) {
 void ReplySet(protocol::ReplyBuilder& reply, const SetValue& set) {
   reply.SetHeader(set.size());
   set.ForEach([&](std::string_view m) { reply.Bulk(m); });
-}
-
-// Redis's SCAN cursor parsing: strtoull over the C string (so "" is 0 and "-1" wraps), no
-// leading space, nothing after the digits, no overflow.
-bool ParseScanCursor(const std::string& arg, uint64_t* cursor) {
-  if (!arg.empty() && std::isspace(static_cast<unsigned char>(arg[0]))) return false;
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long v = std::strtoull(arg.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *cursor = v;
-  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -734,22 +692,11 @@ void SScanCmd(CommandContext& ctx) {
     reply.Bulk("0");
     return reply.EmptyArray();
   }
-  uint64_t count = 10;
-  std::optional<std::string_view> pattern;
-  for (size_t i = 3; i < argv.size(); i += 2) {
-    const bool has_value = i + 1 < argv.size();
-    if (EqualsNoCase(CWord(argv[i]), "count") && has_value) {
-      int64_t v;
-      if (!ParseInt64(argv[i + 1], &v)) return reply.Error(errors::kNotInteger);
-      if (v < 1) return reply.Error(errors::kSyntax);
-      count = std::min(static_cast<uint64_t>(v), kMaxScanCount);
-    } else if (EqualsNoCase(CWord(argv[i]), "match") && has_value) {
-      pattern = argv[i + 1];
-      if (storage::GlobMatchesAll(*pattern)) pattern.reset();
-    } else {
-      return reply.Error(errors::kSyntax);
-    }
-  }
+  ScanArgs args;
+  if (!ParseScanOptions(ctx, 3, false, &args)) return;
+  const uint64_t count = args.count;
+  std::optional<std::string_view> pattern = args.pattern;
+  if (pattern && storage::GlobMatchesAll(*pattern)) pattern.reset();
   auto matches = [&](std::string_view m) { return !pattern || storage::GlobMatch(*pattern, m); };
   if (set->is_intset()) {
     // A compact encoding is returned whole in one call, whatever the cursor.
