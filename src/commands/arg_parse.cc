@@ -6,7 +6,9 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 namespace cachet::commands {
@@ -59,7 +61,7 @@ bool ParseDouble(std::string_view s, double* out) {
 
 bool ParseLongDouble(std::string_view s, long double* out) {
   // Redis's MAX_LONG_DOUBLE_CHARS (5 KiB) bounds what it will parse.
-  if (s.empty() || s.size() >= 5 * 1024 || std::isspace(static_cast<unsigned char>(s[0])))
+  if (s.empty() || s.size() >= kMaxLongDoubleChars || std::isspace(static_cast<unsigned char>(s[0])))
     return false;
   std::string buf(s);
   char* end = nullptr;
@@ -71,6 +73,22 @@ bool ParseLongDouble(std::string_view s, long double* out) {
   if (std::isnan(v)) return false;
   *out = v;
   return true;
+}
+
+std::string_view FormatLongDoubleHuman(long double v, char* buf) {
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  int n = std::snprintf(buf, kMaxLongDoubleChars, "%.17Lf", v);
+  if (n < 0 || static_cast<size_t>(n) + 1 > kMaxLongDoubleChars) return {};
+  size_t len = static_cast<size_t>(n);
+  if (std::memchr(buf, '.', len) != nullptr) {
+    while (buf[len - 1] == '0') --len;
+    if (buf[len - 1] == '.') --len;
+  }
+  if (len == 2 && buf[0] == '-' && buf[1] == '0') {
+    buf[0] = '0';
+    len = 1;
+  }
+  return {buf, len};
 }
 
 bool EqualsNoCase(std::string_view a, std::string_view b) {

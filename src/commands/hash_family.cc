@@ -42,15 +42,11 @@ constexpr std::string_view kHashNotFloat = "ERR hash value is not a float";
 constexpr std::string_view kIncrOverflow = "ERR increment or decrement would overflow";
 constexpr std::string_view kIncrNanOrInfinity = "ERR value is NaN or Infinity";
 constexpr std::string_view kResultNanOrInfinity = "ERR increment would produce NaN or Infinity";
-constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
 constexpr std::string_view kOutOfRange = "ERR value is out of range";
 constexpr std::string_view kCountOutOfRange =
     "ERR value is out of range, value must between -9223372036854775807 and "
     "9223372036854775807";
 
-// Redis's MAX_LONG_DOUBLE_CHARS: room for a long double in Redis's human form.
-constexpr size_t kMaxLongDoubleChars = 5 * 1024;
-// HSCAN COUNT is clamped so that ten times it (the step bound) cannot wrap.
 // Most draws a negative HRANDFIELD count may ask for. Redis streams any number (until the
 // client's output limit, unlimited for normal clients, stops it); cachet builds a reply in
 // memory, so it refuses larger counts with "value is out of range".
@@ -98,23 +94,6 @@ storage::HashLimits Limits(CommandContext& ctx) {
 
 void Notify(CommandContext& ctx, uint32_t cls, std::string_view event, std::string_view key) {
   ctx.server.NotifyKeyspaceEvent(cls, event, Db(ctx), key);
-}
-
-// Redis's ld2string(LD_STR_HUMAN) of a finite value: "%.17Lf" with the trailing zeros after
-// the point (and a bare point) removed, "-0" written as "0". buf holds kMaxLongDoubleChars.
-std::string_view FormatLongDoubleHuman(long double v, char* buf) {
-  int n = std::snprintf(buf, kMaxLongDoubleChars, "%.17Lf", v);
-  if (n < 0 || static_cast<size_t>(n) + 1 > kMaxLongDoubleChars) return {};
-  size_t len = static_cast<size_t>(n);
-  if (std::memchr(buf, '.', len) != nullptr) {
-    while (buf[len - 1] == '0') --len;
-    if (buf[len - 1] == '.') --len;
-  }
-  if (len == 2 && buf[0] == '-' && buf[1] == '0') {
-    buf[0] = '0';
-    len = 1;
-  }
-  return {buf, len};
 }
 
 // The generator behind HRANDFIELD, one per thread, seeded from the OS.
@@ -517,7 +496,7 @@ void HRandFieldCmd(CommandContext& ctx) {
 void HScanCmd(CommandContext& ctx) {
   const auto& argv = ctx.argv;
   uint64_t cursor = 0;
-  if (!ParseScanCursor(argv[2], &cursor)) return ctx.reply.Error(kInvalidCursor);
+  if (!ParseScanCursor(argv[2], &cursor)) return ctx.reply.Error(errors::kInvalidCursor);
 
   Access acc = ctx.server.keyspace().Lock(argv[1]);
   HashValue* h;

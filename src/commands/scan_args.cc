@@ -29,7 +29,7 @@ bool ParseScanCursor(const std::string& arg, uint64_t* cursor) {
 
 bool ParseScanArgs(CommandContext& ctx, size_t cursor_index, bool allow_type, ScanArgs* out) {
   if (!ParseScanCursor(ctx.argv[cursor_index], &out->cursor)) {
-    ctx.reply.Error("ERR invalid cursor");
+    ctx.reply.Error(errors::kInvalidCursor);
     return false;
   }
   return ParseScanOptions(ctx, cursor_index + 1, allow_type, out);

@@ -47,7 +47,6 @@ constexpr std::string_view kNumkeysPositive = "ERR numkeys should be greater tha
 constexpr std::string_view kTooManyNumkeys =
     "ERR Number of keys can't be greater than number of args";
 constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
-constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
 // cachet only: SRANDMEMBER with a negative count builds its whole reply in memory, so a reply
 // estimated past kMaxRandomReplyBytes is refused (Redis streams such a reply until the
 // client's output buffer limit, which normal clients do not have by default).
@@ -680,7 +679,7 @@ void SDiffStoreCmd(CommandContext& ctx) {
 void SScanCmd(CommandContext& ctx) {
   const auto& argv = ctx.argv;
   uint64_t cursor;
-  if (!ParseScanCursor(argv[2], &cursor)) return ctx.reply.Error(kInvalidCursor);
+  if (!ParseScanCursor(argv[2], &cursor)) return ctx.reply.Error(errors::kInvalidCursor);
   Access acc = ctx.server.keyspace().Lock(argv[1]);
   EntryRef e;
   Lookup st;

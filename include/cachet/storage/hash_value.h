@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cachet/storage/dict.h"
+#include "cachet/storage/function_ref.h"
 #include "cachet/storage/value.h"
 
 namespace cachet::storage {
@@ -29,25 +30,6 @@ struct HashLimits {
 
 // Largest listpack Redis lets a hash grow to before it converts (LISTPACK_MAX_SAFETY_SIZE).
 inline constexpr size_t kListpackMaxSafetySize = size_t{1} << 30;
-
-// A non-owning reference to a callable (absl::FunctionRef): valid while the callable lives.
-template <typename Sig>
-class FnRef;
-template <typename R, typename... Args>
-class FnRef<R(Args...)> {
- public:
-  template <typename F, typename = std::enable_if_t<!std::is_same_v<std::remove_cvref_t<F>, FnRef>>>
-  FnRef(F&& f)  // NOLINT(google-explicit-constructor): passed as a lambda at every call site
-      : obj_(const_cast<void*>(static_cast<const void*>(&f))),
-        call_([](void* obj, Args... args) -> R {
-          return (*static_cast<std::remove_reference_t<F>*>(obj))(std::forward<Args>(args)...);
-        }) {}
-  R operator()(Args... args) const { return call_(obj_, std::forward<Args>(args)...); }
-
- private:
-  void* obj_;
-  R (*call_)(void*, Args...);
-};
 
 // Hash value. Small hashes are one contiguous buffer (a listpack, in insertion order); the
 // object itself holds a single tagged pointer, so a small hash costs this 24-byte object plus
@@ -70,7 +52,7 @@ class HashValue final : public Collection {
     char data[kInt64MaxDigits + 4];
   };
   // Called with each (field, value) pair; the views are valid only during the call.
-  using PairVisitor = FnRef<void(std::string_view field, std::string_view value)>;
+  using PairVisitor = FunctionRef<void(std::string_view field, std::string_view value)>;
   // Uniform 64-bit random numbers for HRANDFIELD.
   using Rng = std::mt19937_64;
 
