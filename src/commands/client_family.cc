@@ -1,11 +1,15 @@
-// CLIENT subcommands: ID, SETNAME, GETNAME, SETINFO, INFO, LIST, KILL, REPLY, HELP.
+// CLIENT subcommands: ID, SETNAME, GETNAME, SETINFO, INFO, LIST, KILL, REPLY, TRACKING,
+// CACHING, GETREDIR, TRACKINGINFO, HELP.
 #include <strings.h>
 
 #include <cerrno>
 #include <cstdlib>
 
+#include "cachet/commands/arg_parse.h"
 #include "cachet/commands/errors.h"
+#include "cachet/commands/pubsub.h"
 #include "cachet/commands/registry.h"
+#include "cachet/commands/tracking.h"
 
 namespace cachet::commands {
 namespace {
@@ -199,6 +203,163 @@ void ClientReplyCmd(CommandContext& ctx) {
   }
 }
 
+// CLIENT TRACKING ON|OFF [REDIRECT client-id] [PREFIX prefix [PREFIX prefix ...]] [BCAST]
+//     [OPTIN] [OPTOUT] [NOLOOP]
+void ClientTrackingCmd(CommandContext& ctx) {
+  const auto& argv = ctx.argv;
+  int64_t redir = 0;
+  uint32_t options = 0;
+  std::vector<std::string> prefixes;
+  for (size_t j = 3; j < argv.size(); ++j) {
+    const bool more = j + 1 < argv.size();
+    if (Is(argv[j], "redirect") && more) {
+      ++j;
+      if (redir != 0) {
+        ctx.reply.Error("ERR A client can only redirect to a single other client");
+        return;
+      }
+      if (!ParseInt64(argv[j], &redir)) {
+        ctx.reply.Error(errors::kNotInteger);
+        return;
+      }
+      // The redirect client must exist now, though it may go away later.
+      if (redir <= 0 || !ctx.server.pubsub().ClientExists(static_cast<uint64_t>(redir))) {
+        ctx.reply.Error("ERR The client ID you want redirect to does not exist");
+        return;
+      }
+    } else if (Is(argv[j], "bcast")) {
+      options |= kTrackingBcast;
+    } else if (Is(argv[j], "optin")) {
+      options |= kTrackingOptin;
+    } else if (Is(argv[j], "optout")) {
+      options |= kTrackingOptout;
+    } else if (Is(argv[j], "noloop")) {
+      options |= kTrackingNoloop;
+    } else if (Is(argv[j], "prefix") && more) {
+      prefixes.push_back(argv[++j]);
+    } else {
+      ctx.reply.Error(errors::kSyntax);
+      return;
+    }
+  }
+  ClientState& c = ctx.client;
+  Tracking& tracking = ctx.server.tracking();
+  if (Is(argv[2], "on")) {
+    const uint32_t flags = c.tracking.load(std::memory_order_relaxed);
+    if (!(options & kTrackingBcast) && !prefixes.empty()) {
+      ctx.reply.Error("ERR PREFIX option requires BCAST mode to be enabled");
+      return;
+    }
+    if ((flags & kTrackingOn) && !!(flags & kTrackingBcast) != !!(options & kTrackingBcast)) {
+      ctx.reply.Error(
+          "ERR You can't switch BCAST mode on/off before disabling tracking for this client, "
+          "and then re-enabling it with a different mode.");
+      return;
+    }
+    if ((options & kTrackingBcast) && (options & (kTrackingOptin | kTrackingOptout))) {
+      ctx.reply.Error("ERR OPTIN and OPTOUT are not compatible with BCAST");
+      return;
+    }
+    if ((options & kTrackingOptin) && (options & kTrackingOptout)) {
+      ctx.reply.Error("ERR You can't specify both OPTIN mode and OPTOUT mode");
+      return;
+    }
+    if (((options & kTrackingOptin) && (flags & kTrackingOptout)) ||
+        ((options & kTrackingOptout) && (flags & kTrackingOptin))) {
+      ctx.reply.Error(
+          "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, "
+          "and then re-enabling it with a different mode.");
+      return;
+    }
+    if (options & kTrackingBcast) {
+      std::string error;
+      const size_t ok = Tracking::CheckPrefixCollisions(c, prefixes, &error);
+      if (!error.empty()) {
+        ctx.reply.Error(error);
+        // Redis 7.0 goes on (and replies +OK too) when the overlap is between two new
+        // prefixes past the first.
+        if (ok == 0) return;
+      }
+    }
+    tracking.Enable(&c, static_cast<uint64_t>(redir), options, prefixes);
+  } else if (Is(argv[2], "off")) {
+    tracking.Disable(&c);
+  } else {
+    ctx.reply.Error(errors::kSyntax);
+    return;
+  }
+  ctx.reply.Ok();
+}
+
+// CLIENT CACHING YES|NO
+void ClientCachingCmd(CommandContext& ctx) {
+  ClientState& c = ctx.client;
+  const uint32_t flags = c.tracking.load(std::memory_order_relaxed);
+  if (!(flags & kTrackingOn)) {
+    ctx.reply.Error(
+        "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN "
+        "or OPTOUT mode enabled");
+    return;
+  }
+  const std::string& opt = ctx.argv[2];
+  if (Is(opt, "yes")) {
+    if (!(flags & kTrackingOptin)) {
+      ctx.reply.Error(
+          "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.");
+      return;
+    }
+  } else if (Is(opt, "no")) {
+    if (!(flags & kTrackingOptout)) {
+      ctx.reply.Error(
+          "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.");
+      return;
+    }
+  } else {
+    ctx.reply.Error(errors::kSyntax);
+    return;
+  }
+  c.tracking.fetch_or(kTrackingCaching, std::memory_order_relaxed);
+  ctx.reply.Ok();
+}
+
+// The redirect id CLIENT GETREDIR / TRACKINGINFO report: -1 when tracking is off.
+int64_t RedirectId(const ClientState& c) {
+  if (!(c.tracking.load(std::memory_order_relaxed) & kTrackingOn)) return -1;
+  return static_cast<int64_t>(c.tracking_redirect.load(std::memory_order_relaxed));
+}
+
+// CLIENT GETREDIR
+void ClientGetRedirCmd(CommandContext& ctx) { ctx.reply.Integer(RedirectId(ctx.client)); }
+
+// CLIENT TRACKINGINFO
+void ClientTrackingInfoCmd(CommandContext& ctx) {
+  const ClientState& c = ctx.client;
+  const uint32_t f = c.tracking.load(std::memory_order_relaxed);
+  std::vector<std::string_view> flags;
+  flags.push_back(f & kTrackingOn ? "on" : "off");
+  if (f & kTrackingBcast) flags.push_back("bcast");
+  if (f & kTrackingOptin) {
+    flags.push_back("optin");
+    if (f & kTrackingCaching) flags.push_back("caching-yes");
+  }
+  if (f & kTrackingOptout) {
+    flags.push_back("optout");
+    if (f & kTrackingCaching) flags.push_back("caching-no");
+  }
+  if (f & kTrackingNoloop) flags.push_back("noloop");
+  if (f & kTrackingBrokenRedir) flags.push_back("broken_redirect");
+  auto& r = ctx.reply;
+  r.MapHeader(3);
+  r.Bulk("flags");
+  r.SetHeader(flags.size());
+  for (std::string_view s : flags) r.Bulk(s);
+  r.Bulk("redirect");
+  r.Integer(RedirectId(c));
+  r.Bulk("prefixes");
+  r.ArrayHeader(c.tracking_prefixes.size());
+  for (const std::string& p : c.tracking_prefixes) r.Bulk(p);
+}
+
 constexpr const char* kClientHelp[] = {
     "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
     "CACHING (YES|NO)",
@@ -264,6 +425,11 @@ CommandSpec Sub(std::string name, int arity, std::string flags, std::string acl,
                      .group = "connection", .complexity = "O(1)"};
 }
 
+CommandSpec WithComplexity(CommandSpec spec, std::string complexity) {
+  spec.complexity = std::move(complexity);
+  return spec;
+}
+
 }  // namespace
 
 void RegisterClientFamily(CommandRegistry& registry) {
@@ -294,6 +460,18 @@ void RegisterClientFamily(CommandRegistry& registry) {
           "Instruct the server whether to reply to commands", "3.2.0"),
       Sub("help", 2, "loading stale", kAclConn, ClientHelpCmd, "Show helpful text about the different subcommands",
           "5.0.0"),
+      WithComplexity(Sub("tracking", -3, kConn, kAclConn, ClientTrackingCmd,
+                         "Enable or disable server assisted client side caching support",
+                         "6.0.0"),
+                     "O(1). Some options may introduce additional complexity."),
+      Sub("caching", 3, kConn, kAclConn, ClientCachingCmd,
+          "Instruct the server about tracking or not keys in the next request", "6.0.0"),
+      Sub("getredir", 2, kConn, kAclConn, ClientGetRedirCmd,
+          "Get tracking notifications redirection client ID if any", "6.0.0"),
+      Sub("trackinginfo", 2, kConn, kAclConn, ClientTrackingInfoCmd,
+          "Return information about server assisted client side caching for the current "
+          "connection",
+          "6.2.0"),
   };
   registry.Register(std::move(client));
 }

@@ -5,6 +5,7 @@
 
 #include "cachet/commands/arg_parse.h"
 #include "cachet/commands/errors.h"
+#include "cachet/commands/notify.h"
 #include "cachet/commands/registry.h"
 #include "cachet/config/config.h"
 #include "cachet/storage/keyspace.h"
@@ -141,6 +142,10 @@ void MoveCmd(CommandContext& ctx) {
     return;
   }
   storage::MoveResult result = OpMove(KeyspaceOf(ctx), db, ctx.argv[1], dst_db);
+  if (result == storage::MoveResult::kOk) {
+    ctx.server.NotifyKeyspaceEvent(kNotifyGeneric, "move_from", db, ctx.argv[1]);
+    ctx.server.NotifyKeyspaceEvent(kNotifyGeneric, "move_to", dst_db, ctx.argv[1]);
+  }
   ctx.reply.Integer(result == storage::MoveResult::kOk ? 1 : 0);
 }
 

@@ -1,7 +1,6 @@
 // Generic key commands: DEL, UNLINK, EXISTS, TYPE, KEYS, SCAN, RANDOMKEY, RENAME, RENAMENX,
 // COPY, TOUCH, the EXPIRE and TTL families, PERSIST and OBJECT.
 #include <cctype>
-#include <cerrno>
 #include <climits>
 #include <cstdlib>
 #include <iterator>
@@ -14,7 +13,9 @@
 
 #include "cachet/commands/arg_parse.h"
 #include "cachet/commands/errors.h"
+#include "cachet/commands/notify.h"
 #include "cachet/commands/registry.h"
+#include "cachet/commands/scan_args.h"
 #include "cachet/config/config.h"
 #include "cachet/storage/keyspace.h"
 #include "cachet/storage/lru.h"
@@ -24,7 +25,6 @@ namespace cachet::commands {
 namespace {
 
 constexpr std::string_view kSameObject = "ERR source and destination objects are the same";
-constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
 constexpr std::string_view kIntRange =
     "ERR value is out of range, value must between -2147483648 and 2147483647";
 constexpr std::string_view kExpireNxConflict =
@@ -45,10 +45,14 @@ constexpr int64_t kSharedIntegers = 10000;
 constexpr int64_t kSharedRefcount = INT_MAX;
 
 // SCAN COUNT is clamped so the storage layer's work bound (ten times the count) cannot wrap.
-constexpr size_t kMaxScanCount = std::numeric_limits<size_t>::max() / 16;
 
 storage::Keyspace& KeyspaceOf(CommandContext& ctx) { return ctx.server.keyspace(); }
 int Db(CommandContext& ctx) { return ctx.client.db.load(std::memory_order_relaxed); }
+
+// Reports a generic keyspace event for key in db (Redis's notifyKeyspaceEvent).
+void Notify(CommandContext& ctx, std::string_view event, std::string_view key, int db) {
+  ctx.server.NotifyKeyspaceEvent(kNotifyGeneric, event, db, key);
+}
 
 // The arguments from index `from` on, as keys for Keyspace::Lock.
 std::span<const std::string> ArgsFrom(CommandContext& ctx, size_t from) {
@@ -81,11 +85,19 @@ bool ParseIntOrReply(CommandContext& ctx, const std::string& arg, int* out) {
 
 // --- DEL / UNLINK / EXISTS / TOUCH / TYPE ---
 
-// Deletes every existing key among `keys`; returns how many were deleted.
-int64_t OpDelete(storage::Keyspace& ks, int db, std::span<const std::string> keys, bool async) {
+// Deletes every existing key among `keys`; returns how many were deleted, each one reported
+// to on_deleted(key) as it goes.
+template <typename OnDeleted>
+int64_t OpDelete(storage::Keyspace& ks, int db, std::span<const std::string> keys, bool async,
+                 OnDeleted&& on_deleted) {
   storage::Access acc = ks.Lock(keys);
   int64_t deleted = 0;
-  for (const std::string& key : keys) deleted += acc.Delete(db, key, async) ? 1 : 0;
+  for (const std::string& key : keys) {
+    if (acc.Delete(db, key, async)) {
+      ++deleted;
+      on_deleted(key);
+    }
+  }
   return deleted;
 }
 
@@ -102,12 +114,16 @@ int64_t OpCountExisting(storage::Keyspace& ks, int db, std::span<const std::stri
 // DEL key [key ...]
 void DelCmd(CommandContext& ctx) {
   const bool async = ctx.server.config().GetBool("lazyfree-lazy-user-del");
-  ctx.reply.Integer(OpDelete(KeyspaceOf(ctx), Db(ctx), ArgsFrom(ctx, 1), async));
+  const int db = Db(ctx);
+  ctx.reply.Integer(OpDelete(KeyspaceOf(ctx), db, ArgsFrom(ctx, 1), async,
+                             [&](std::string_view key) { Notify(ctx, "del", key, db); }));
 }
 
 // UNLINK key [key ...]
 void UnlinkCmd(CommandContext& ctx) {
-  ctx.reply.Integer(OpDelete(KeyspaceOf(ctx), Db(ctx), ArgsFrom(ctx, 1), /*async=*/true));
+  const int db = Db(ctx);
+  ctx.reply.Integer(OpDelete(KeyspaceOf(ctx), db, ArgsFrom(ctx, 1), /*async=*/true,
+                             [&](std::string_view key) { Notify(ctx, "del", key, db); }));
 }
 
 // EXISTS key [key ...]
@@ -154,51 +170,15 @@ void KeysCmd(CommandContext& ctx) {
   ReplyKeyList(ctx.reply, keys);
 }
 
-// Redis's parseScanCursorOrReply: strtoul over the C string (so "" is 0 and "-1" wraps), no
-// leading space, nothing after the digits, no overflow.
-bool ParseScanCursor(const std::string& arg, uint64_t* cursor) {
-  if (!arg.empty() && std::isspace(static_cast<unsigned char>(arg[0]))) return false;
-  char* end = nullptr;
-  errno = 0;
-  unsigned long long v = std::strtoull(arg.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *cursor = v;
-  return true;
-}
-
 // SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
 void ScanCmd(CommandContext& ctx) {
-  const auto& argv = ctx.argv;
-  uint64_t cursor = 0;
-  if (!ParseScanCursor(argv[1], &cursor)) {
-    ctx.reply.Error(kInvalidCursor);
-    return;
-  }
+  ScanArgs args;
+  if (!ParseScanArgs(ctx, 1, /*allow_type=*/true, &args)) return;
+  const uint64_t cursor = args.cursor;
   storage::ScanOptions opts;
-  std::optional<std::string_view> type_name;
-  for (size_t i = 2; i < argv.size(); i += 2) {
-    const bool has_value = i + 1 < argv.size();
-    if (EqualsNoCase(argv[i], "count") && has_value) {
-      int64_t count;
-      if (!ParseInt64(argv[i + 1], &count)) {
-        ctx.reply.Error(errors::kNotInteger);
-        return;
-      }
-      if (count < 1) {
-        ctx.reply.Error(errors::kSyntax);
-        return;
-      }
-      opts.count =
-          static_cast<uint64_t>(count) > kMaxScanCount ? kMaxScanCount : static_cast<size_t>(count);
-    } else if (EqualsNoCase(argv[i], "match") && has_value) {
-      opts.pattern = argv[i + 1];
-    } else if (EqualsNoCase(argv[i], "type") && has_value) {
-      type_name = argv[i + 1];
-    } else {
-      ctx.reply.Error(errors::kSyntax);
-      return;
-    }
-  }
+  opts.count = args.count;
+  opts.pattern = args.pattern;
+  const std::optional<std::string_view> type_name = args.type;
   // An unknown TYPE is not an error: it matches no key, and the cursor still advances.
   bool match_nothing = false;
   if (type_name) {
@@ -251,6 +231,8 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
       }
       return;
     case storage::RenameResult::kOk:
+      Notify(ctx, "rename_from", ctx.argv[1], Db(ctx));
+      Notify(ctx, "rename_to", ctx.argv[2], Db(ctx));
       if (nx) {
         ctx.reply.Integer(1);
       } else {
@@ -300,6 +282,7 @@ void CopyCmd(CommandContext& ctx) {
     return;
   }
   storage::CopyResult result = OpCopy(KeyspaceOf(ctx), src_db, argv[1], dst_db, argv[2], replace);
+  if (result == storage::CopyResult::kOk) Notify(ctx, "copy_to", argv[2], dst_db);
   ctx.reply.Integer(result == storage::CopyResult::kOk ? 1 : 0);
 }
 
@@ -316,10 +299,10 @@ enum ExpireCondition : unsigned {
 // otherwise) under the NX/XX/GT/LT `conditions`, as Redis's expireGenericCommand does:
 // nullopt when the time overflows (checked before the key is looked up); 0 when the key is
 // missing or a condition fails; otherwise 1, the key having been deleted (freed in the
-// background with lazy_expire) if the time is not after now.
+// background with lazy_expire; *deleted set) if the time is not after now.
 std::optional<int64_t> OpExpire(storage::Keyspace& ks, int db, std::string_view key,
                                 int64_t when_ms, bool relative, unsigned conditions,
-                                bool lazy_expire) {
+                                bool lazy_expire, bool* deleted) {
   storage::Access acc = ks.Lock(key);
   const int64_t base = relative ? acc.now_ms() : 0;
   if (when_ms > INT64_MAX - base) return std::nullopt;
@@ -336,6 +319,7 @@ std::optional<int64_t> OpExpire(storage::Keyspace& ks, int db, std::string_view 
   }
   if (when_ms <= acc.now_ms()) {
     acc.Erase(&e, lazy_expire);
+    *deleted = true;
   } else {
     acc.SetExpire(&e, when_ms);
   }
@@ -385,13 +369,17 @@ void ExpireGeneric(CommandContext& ctx, bool seconds, bool relative) {
     when *= 1000;
   }
   const bool lazy = ctx.server.config().GetBool("lazyfree-lazy-expire");
+  bool deleted = false;
   std::optional<int64_t> result =
-      OpExpire(KeyspaceOf(ctx), Db(ctx), argv[1], when, relative, conditions, lazy);
+      OpExpire(KeyspaceOf(ctx), Db(ctx), argv[1], when, relative, conditions, lazy, &deleted);
   if (!result) {
     ctx.reply.Error(invalid_time);
     return;
   }
+  // Redis replies before "expire" but after "del".
+  if (*result == 1 && deleted) Notify(ctx, "del", argv[1], Db(ctx));
   ctx.reply.Integer(*result);
+  if (*result == 1 && !deleted) Notify(ctx, "expire", argv[1], Db(ctx));
 }
 
 // EXPIRE key seconds [NX | XX | GT | LT]
@@ -454,7 +442,9 @@ bool OpPersist(storage::Keyspace& ks, int db, std::string_view key) {
 
 // PERSIST key
 void PersistCmd(CommandContext& ctx) {
-  ctx.reply.Integer(OpPersist(KeyspaceOf(ctx), Db(ctx), ctx.argv[1]) ? 1 : 0);
+  const bool persisted = OpPersist(KeyspaceOf(ctx), Db(ctx), ctx.argv[1]);
+  if (persisted) Notify(ctx, "persist", ctx.argv[1], Db(ctx));
+  ctx.reply.Integer(persisted ? 1 : 0);
 }
 
 // --- OBJECT ---

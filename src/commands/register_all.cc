@@ -16,6 +16,7 @@ void RegisterAllCommands(CommandRegistry& registry) {
   RegisterHashFamily(registry);
   RegisterListFamily(registry);
   RegisterZSetFamily(registry);
+  RegisterPubSubFamily(registry);
 }
 
 }  // namespace cachet::commands

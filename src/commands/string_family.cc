@@ -17,6 +17,7 @@
 
 #include "cachet/commands/arg_parse.h"
 #include "cachet/commands/errors.h"
+#include "cachet/commands/notify.h"
 #include "cachet/commands/registry.h"
 #include "cachet/config/config.h"
 #include "cachet/storage/keyspace.h"
@@ -47,10 +48,6 @@ constexpr std::string_view kLcsOverLimit =
     "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
 constexpr std::string_view kLcsNoMemory =
     "ERR Insufficient memory, failed allocating transient memory for LCS";
-
-// Redis's MAX_LONG_DOUBLE_CHARS: the room for a formatted long double, and the length from
-// which a string is refused as one.
-constexpr size_t kMaxLongDoubleChars = 5 * 1024;
 
 // How an op ended; the cmd turns anything but kOk into its reply.
 enum class OpStatus {
@@ -104,46 +101,14 @@ void ReplyStatus(CommandContext& ctx, OpStatus status) {
 
 int Db(const CommandContext& ctx) { return ctx.client.db.load(std::memory_order_relaxed); }
 
+// Reports a keyspace event for key in the client's database (Redis's notifyKeyspaceEvent).
+void Notify(CommandContext& ctx, uint32_t notify_class, std::string_view event,
+            std::string_view key) {
+  ctx.server.NotifyKeyspaceEvent(notify_class, event, Db(ctx), key);
+}
+
 // An argument as Redis's C code sees it: up to its first NUL byte.
 std::string_view CWord(const std::string& arg) { return std::string_view(arg.c_str()); }
-
-// Redis's getLongDoubleFromObject on a string: strtold over all of s, which must be shorter
-// than kMaxLongDoubleChars, not start with a space, not be NaN, and not overflow or
-// underflow to zero.
-bool ParseLongDoubleValue(std::string_view s, long double* out) {
-  if (s.empty() || s.size() >= kMaxLongDoubleChars) return false;
-  if (std::isspace(static_cast<unsigned char>(s[0]))) return false;
-  char buf[kMaxLongDoubleChars];
-  std::memcpy(buf, s.data(), s.size());
-  buf[s.size()] = '\0';
-  char* end = nullptr;
-  errno = 0;
-  long double v = std::strtold(buf, &end);
-  if (static_cast<size_t>(end - buf) != s.size()) return false;
-  if (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || std::fpclassify(v) == FP_ZERO))
-    return false;
-  if (std::isnan(v)) return false;
-  *out = v;
-  return true;
-}
-
-// Redis's ld2string(LD_STR_HUMAN): "%.17Lf" with the trailing zeros after the point (and a
-// bare point) removed, "-0" written as "0". buf holds kMaxLongDoubleChars bytes.
-std::string_view FormatLongDoubleHuman(long double v, char* buf) {
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  int n = std::snprintf(buf, kMaxLongDoubleChars, "%.17Lf", v);
-  if (n < 0 || static_cast<size_t>(n) + 1 > kMaxLongDoubleChars) return {};
-  size_t len = static_cast<size_t>(n);
-  if (std::memchr(buf, '.', len) != nullptr) {
-    while (buf[len - 1] == '0') --len;
-    if (buf[len - 1] == '.') --len;
-  }
-  if (len == 2 && buf[0] == '-' && buf[1] == '0') {
-    buf[0] = '0';
-    len = 1;
-  }
-  return {buf, len};
-}
 
 // The longest string a command may build: proto-max-bulk-len.
 uint64_t MaxBulkLen(CommandContext& ctx) {
@@ -321,7 +286,7 @@ OpStatus OpIncrByFloat(Access& acc, int db, std::string_view key, const long dou
     if (e.type() != ValueType::kString) return OpStatus::kWrongType;
     if (e.is_int()) {
       value = static_cast<long double>(e.int_value());
-    } else if (!ParseLongDoubleValue(e.string_bytes(), &value)) {
+    } else if (!ParseLongDouble(e.string_bytes(), &value)) {
       return OpStatus::kNotFloat;
     }
   }
@@ -461,6 +426,11 @@ void SetGeneric(CommandContext& ctx, const ExtArgs& args, const std::string& key
     }
   });
   if (st == OpStatus::kWrongType) return ReplyStatus(ctx, st);
+  if (st == OpStatus::kOk) {
+    // After the old value with GET, before the reply otherwise, as Redis.
+    Notify(ctx, kNotifyString, "set", key);
+    if (args.expire != nullptr) Notify(ctx, kNotifyGeneric, "expire", key);
+  }
   if (get) return;
   if (reply_kind == SetReply::kOne) {
     ctx.reply.Integer(st == OpStatus::kOk ? 1 : 0);
@@ -510,6 +480,7 @@ void GetDelCmd(CommandContext& ctx) {
   IntBuffer buf;
   ctx.reply.Bulk(e.StringView(&buf));
   acc.Erase(&e, lazy);
+  Notify(ctx, kNotifyGeneric, "del", key);
 }
 
 // GETEX key [EX seconds | PX milliseconds | EXAT unix-time-seconds |
@@ -532,10 +503,12 @@ void GetExCmd(CommandContext& ctx) {
   if ((args.flags & (kExAt | kPxAt)) && when_ms <= acc.now_ms()) {
     // An absolute time already past deletes the key, as Redis's checkAlreadyExpired does.
     acc.Erase(&e, ctx.server.config().GetBool("lazyfree-lazy-expire"));
+    Notify(ctx, kNotifyGeneric, "del", key);
   } else if (args.expire != nullptr) {
     acc.SetExpire(&e, when_ms);
+    Notify(ctx, kNotifyGeneric, "expire", key);
   } else if (args.flags & kPersist) {
-    acc.Persist(&e);
+    if (acc.Persist(&e)) Notify(ctx, kNotifyGeneric, "persist", key);
   }
 }
 
@@ -570,6 +543,9 @@ void MSetGeneric(CommandContext& ctx, bool nx) {
     Access acc = ctx.server.keyspace().Lock(std::span<const std::string_view>(keys));
     st = OpMSet(acc, Db(ctx), argv, nx);
   }
+  if (st == OpStatus::kOk) {
+    for (size_t j = 1; j < argv.size(); j += 2) Notify(ctx, kNotifyString, "set", argv[j]);
+  }
   if (nx) {
     ctx.reply.Integer(st == OpStatus::kOk ? 1 : 0);
   } else {
@@ -593,6 +569,7 @@ void IncrByGeneric(CommandContext& ctx, int64_t incr) {
     st = OpIncrBy(acc, Db(ctx), key, incr, &result);
   }
   if (st != OpStatus::kOk) return ReplyStatus(ctx, st);
+  Notify(ctx, kNotifyString, "incrby", key);
   ctx.reply.Integer(result);
 }
 
@@ -620,13 +597,14 @@ void DecrByCmd(CommandContext& ctx) {
 // INCRBYFLOAT key increment
 void IncrByFloatCmd(CommandContext& ctx) {
   long double incr = 0;
-  const bool incr_ok = ParseLongDoubleValue(ctx.argv[2], &incr);
+  const bool incr_ok = ParseLongDouble(ctx.argv[2], &incr);
   const std::string& key = ctx.argv[1];
   char buf[kMaxLongDoubleChars];
   std::string_view result;
   Access acc = ctx.server.keyspace().Lock(key);
   OpStatus st = OpIncrByFloat(acc, Db(ctx), key, incr_ok ? &incr : nullptr, buf, &result);
   if (st != OpStatus::kOk) return ReplyStatus(ctx, st);
+  Notify(ctx, kNotifyString, "incrbyfloat", key);
   ctx.reply.Bulk(result);
 }
 
@@ -641,6 +619,7 @@ void AppendCmd(CommandContext& ctx) {
     st = OpAppend(acc, Db(ctx), key, ctx.argv[2], max_len, &len);
   }
   if (st != OpStatus::kOk) return ReplyStatus(ctx, st);
+  Notify(ctx, kNotifyString, "append", key);
   ctx.reply.Integer(static_cast<int64_t>(len));
 }
 
@@ -683,6 +662,7 @@ void SetRangeCmd(CommandContext& ctx) {
     st = OpSetRange(acc, Db(ctx), key, static_cast<uint64_t>(offset), ctx.argv[3], max_len, &len);
   }
   if (st != OpStatus::kOk) return ReplyStatus(ctx, st);
+  if (!ctx.argv[3].empty()) Notify(ctx, kNotifyString, "setrange", key);
   ctx.reply.Integer(static_cast<int64_t>(len));
 }
 

@@ -13,6 +13,29 @@
 namespace cachet::server {
 namespace {
 
+// The connection whose commands this thread is running (Process), if any.
+thread_local Connection* tls_running = nullptr;
+// Connections this thread pushed to while running commands: their flushes are posted once the
+// batch of commands is done, so a pipeline of PUBLISHes reaches each subscriber's worker as
+// one flush and one write (as Redis writes once per event-loop iteration).
+thread_local std::vector<std::shared_ptr<Connection>> tls_deferred_flushes;
+
+class RunningScope {
+ public:
+  explicit RunningScope(Connection* c) : previous_(tls_running) { tls_running = c; }
+  ~RunningScope() {
+    tls_running = previous_;
+    if (previous_ == nullptr && !tls_deferred_flushes.empty()) {
+      std::vector<std::shared_ptr<Connection>> conns;
+      conns.swap(tls_deferred_flushes);
+      for (auto& c : conns) c->PostFlush();
+    }
+  }
+
+ private:
+  Connection* previous_;
+};
+
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -63,6 +86,7 @@ Connection::Connection(Server& server, Worker& worker, Socket socket, bool unix_
   state_.laddr = EndpointString(local, unix_socket, unix_path);
   state_.local = unix_socket || IsLoopback(state_.addr);
   state_.authenticated = server_.config().GetString("requirepass").empty();
+  state_.sink = this;
 }
 
 void Connection::Start() { DoRead(); }
@@ -80,10 +104,21 @@ bool Connection::Kill() {
   return true;
 }
 
+void Connection::CloseAsap() {
+  boost::asio::post(worker_.ctx, [self = shared_from_this()] {
+    if (!self->closed_) self->Close();
+  });
+}
+
 void Connection::Close() {
   if (closed_) return;
   closed_ = true;
-  closing_.store(true);
+  {
+    std::lock_guard lock(outbox_mu_);
+    closing_.store(true);
+    outbox_.clear();
+    outbox_.shrink_to_fit();
+  }
   if (waiter_) {
     // A waiter being served on another thread is finished there; it sees closing() and drops
     // the reply. Otherwise it leaves its queues now.
@@ -100,8 +135,9 @@ void Connection::Close() {
 }
 
 void Connection::CheckIdle(int64_t now_ms, int64_t timeout_s) {
-  // Blocked clients have their own timeout (Redis does not apply `timeout` to them).
-  if (closed_ || timeout_s <= 0 || waiter_) return;
+  // Blocked clients have their own timeout; subscribers have none (Redis applies `timeout`
+  // to neither).
+  if (closed_ || timeout_s <= 0 || waiter_ || state_.InPubSub()) return;
   if (now_ms - state_.last_interaction_ms.load() > timeout_s * 1000) {
     spdlog::debug("Closing idle client");
     Close();
@@ -146,6 +182,7 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
 }
 
 bool Connection::Process(std::string_view data) {
+  RunningScope running(this);
   protocol::ParserLimits limits;
   limits.max_bulk_len = max_bulk_len_.load(std::memory_order_relaxed);
   limits.authenticated = state_.authenticated.load(std::memory_order_relaxed);
@@ -187,31 +224,47 @@ bool Connection::Process(std::string_view data) {
   return true;
 }
 
-void Connection::FlushOrRead() {
-  if (closed_ || write_in_flight_) return;
+void Connection::FlushOrRead(bool after_write) {
+  if (closed_) return;
+  if (write_in_flight_) return;
   if (!out_.empty()) {
-    writing_.swap(out_);
-    out_.clear();
-    write_in_flight_ = true;
-    state_.output_buffer_bytes.store(writing_.size(), std::memory_order_relaxed);
-    boost::asio::async_write(
-        socket_, boost::asio::buffer(writing_),
-        [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
-          self->OnWritten(ec);
-        });
-    return;
-  }
-  if (stop_reading_) {
+    {
+      std::lock_guard lock(outbox_mu_);
+      const size_t total = out_.size() + outbox_.size();
+      if (OverOutputLimitLocked(total)) {
+        OnOutputLimitLocked(total);
+        return;
+      }
+    }
+    StartWrite();
+    // A write that follows a write carries pushed messages (or a blocked command's reply):
+    // keep reading meanwhile, or a subscriber that is always sent something is never heard.
+    if (!after_write) return;
+  } else if (stop_reading_) {
     Close();
     return;
   }
-  DoRead();
+  if (!stop_reading_) DoRead();
+}
+
+void Connection::StartWrite() {
+  writing_.swap(out_);
+  out_.clear();
+  write_in_flight_ = true;
+  queued_bytes_.store(writing_.size(), std::memory_order_relaxed);
+  state_.output_buffer_bytes.store(writing_.size(), std::memory_order_relaxed);
+  boost::asio::async_write(
+      socket_, boost::asio::buffer(writing_),
+      [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+        self->OnWritten(ec);
+      });
 }
 
 void Connection::OnWritten(const boost::system::error_code& ec) {
   write_in_flight_ = false;
   writing_.clear();
   if (writing_.capacity() > 64 * 1024) writing_.shrink_to_fit();
+  queued_bytes_.store(out_.size(), std::memory_order_relaxed);
   state_.output_buffer_bytes.store(out_.size(), std::memory_order_relaxed);
   if (closed_) return;
   if (ec) {
@@ -219,7 +272,93 @@ void Connection::OnWritten(const boost::system::error_code& ec) {
     return;
   }
   if (state_.close_requested.load(std::memory_order_relaxed)) stop_reading_ = true;
-  FlushOrRead();
+  FlushOrRead(/*after_write=*/true);
+}
+
+void Connection::Push(std::string_view bytes) {
+  if (tls_running == this) {
+    // Our own command pushes to us: after what others pushed, before the command's reply.
+    std::lock_guard lock(outbox_mu_);
+    if (!outbox_.empty()) {
+      out_.append(outbox_);
+      outbox_.clear();
+    }
+    out_.append(bytes);
+    return;
+  }
+  std::lock_guard lock(outbox_mu_);
+  if (output_limit_hit_ || closing_.load(std::memory_order_relaxed)) return;
+  outbox_.append(bytes);
+  const size_t total = outbox_.size() + queued_bytes_.load(std::memory_order_relaxed);
+  state_.output_buffer_bytes.store(total, std::memory_order_relaxed);
+  if (OverOutputLimitLocked(total)) {
+    OnOutputLimitLocked(total);
+    return;
+  }
+  if (!flush_posted_) {
+    flush_posted_ = true;
+    if (tls_running != nullptr) {
+      tls_deferred_flushes.push_back(shared_from_this());
+    } else {
+      PostFlush();
+    }
+  }
+}
+
+void Connection::PostFlush() {
+  boost::asio::post(worker_.ctx, [self = shared_from_this()] { self->FlushPushed(); });
+}
+
+void Connection::FlushPushed() {
+  {
+    std::lock_guard lock(outbox_mu_);
+    flush_posted_ = false;
+    if (closed_ || stop_reading_ || output_limit_hit_) {
+      outbox_.clear();
+      return;
+    }
+    if (outbox_.empty()) return;
+    if (out_.empty()) {
+      out_.swap(outbox_);
+    } else {
+      out_.append(outbox_);
+      outbox_.clear();
+    }
+    queued_bytes_.store(out_.size() + writing_.size(), std::memory_order_relaxed);
+  }
+  if (!write_in_flight_) StartWrite();
+}
+
+bool Connection::OverOutputLimitLocked(size_t total) {
+  const OutputBufferLimits& limits = server_.output_limits();
+  const int cls = state_.InPubSub() ? OutputBufferLimits::kPubSub : OutputBufferLimits::kNormal;
+  const uint64_t hard = limits.hard[cls].load(std::memory_order_relaxed);
+  const uint64_t soft = limits.soft[cls].load(std::memory_order_relaxed);
+  if (hard != 0 && total >= hard) return true;
+  if (soft != 0 && total >= soft) {
+    const int64_t now = NowMs();
+    if (soft_limit_since_ms_ == 0) {
+      soft_limit_since_ms_ = now;  // first time over the soft limit
+      return false;
+    }
+    // Over the soft limit for longer than its seconds (Redis compares whole seconds).
+    return (now - soft_limit_since_ms_) / 1000 >
+           limits.soft_seconds[cls].load(std::memory_order_relaxed);
+  }
+  soft_limit_since_ms_ = 0;
+  return false;
+}
+
+void Connection::OnOutputLimitLocked(size_t total) {
+  if (output_limit_hit_) return;
+  output_limit_hit_ = true;
+  outbox_.clear();
+  outbox_.shrink_to_fit();
+  spdlog::warn(
+      "Client id={} addr={} scheduled to be closed ASAP for overcoming of output buffer "
+      "limits. (omem={})",
+      state_.id, state_.addr, total);
+  CloseAsap();
 }
 
 void Connection::Block(std::shared_ptr<Waiter> w) {
@@ -286,9 +425,20 @@ std::string FormatClientLine(const commands::ClientState& c, int64_t now_ms) {
   line += " name=" + name;
   line += " age=" + std::to_string(age < 0 ? 0 : age);
   line += " idle=" + std::to_string(idle < 0 ? 0 : idle);
-  line += c.blocked.load() ? " flags=b" : " flags=N";
+  const uint32_t tracking = c.tracking.load(std::memory_order_relaxed);
+  std::string flags;
+  if (c.InPubSub()) flags += 'P';
+  if (c.blocked.load()) flags += 'b';
+  if (tracking & commands::kTrackingOn) flags += 't';
+  if (tracking & commands::kTrackingBrokenRedir) flags += 'R';
+  if (tracking & commands::kTrackingBcast) flags += 'B';
+  if (flags.empty()) flags = "N";
+  line += " flags=" + flags;
   line += " db=" + std::to_string(c.db.load());
-  line += " sub=0 psub=0 ssub=0 multi=-1";
+  line += " sub=" + std::to_string(c.sub_count.load(std::memory_order_relaxed));
+  line += " psub=" + std::to_string(c.psub_count.load(std::memory_order_relaxed));
+  line += " ssub=" + std::to_string(c.ssub_count.load(std::memory_order_relaxed));
+  line += " multi=-1";
   line += " qbuf=" + std::to_string(qbuf);
   line += " qbuf-free=" + std::to_string(qbuf < 16384 ? 16384 - qbuf : 0);
   line += " argv-mem=0 multi-mem=0 rbs=16384 rbp=0";
@@ -296,7 +446,10 @@ std::string FormatClientLine(const commands::ClientState& c, int64_t now_ms) {
   line += " tot-mem=" + std::to_string(16384 + qbuf + omem);
   line += " events=r";
   line += " cmd=" + std::string(c.last_command.load());
-  line += " user=default redir=-1";
+  line += " user=default redir=";
+  line += (tracking & commands::kTrackingOn)
+              ? std::to_string(c.tracking_redirect.load(std::memory_order_relaxed))
+              : std::string("-1");
   line += " resp=" + std::to_string(c.protocol.load());
   if (!lib_name.empty() || !lib_ver.empty()) {
     line += " lib-name=" + lib_name;

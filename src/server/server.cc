@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <sstream>
 
+#include "cachet/commands/notify.h"
 #include "cachet/server/connection.h"
 
 namespace cachet::server {
@@ -73,8 +74,14 @@ bool MatchesFilter(const commands::ClientState& c, const commands::ClientFilter&
   if (!f.addr.empty() && f.addr != c.addr) return false;
   if (!f.laddr.empty() && f.laddr != c.laddr) return false;
   if (!f.type.empty()) {
-    // Every client is a normal one until pub/sub and replication exist.
-    if (strcasecmp(f.type.c_str(), "normal") != 0) return false;
+    // No replication: a client is a pub/sub one while subscribed to anything, else normal.
+    if (strcasecmp(f.type.c_str(), "pubsub") == 0) {
+      if (!c.InPubSub()) return false;
+    } else if (strcasecmp(f.type.c_str(), "normal") == 0) {
+      if (c.InPubSub()) return false;
+    } else {
+      return false;
+    }
   }
   if (!f.user.empty() && f.user != "default") return false;
   if (f.max_age_s > 0 && (now_ms - c.created_ms) / 1000 < f.max_age_s) return false;
@@ -83,7 +90,23 @@ bool MatchesFilter(const commands::ClientState& c, const commands::ClientFilter&
 
 }  // namespace
 
-Server::Server(config::Config& config) : config_(config), dispatcher_(registry_, *this) {
+void OutputBufferLimits::Parse(const std::string& rendered) {
+  std::istringstream in(rendered);
+  std::string cls;
+  unsigned long long hard_bytes = 0, soft_bytes = 0;
+  long long seconds = 0;
+  while (in >> cls >> hard_bytes >> soft_bytes >> seconds) {
+    int c = cls == "normal" ? kNormal : cls == "pubsub" ? kPubSub : kReplica;
+    hard[c].store(hard_bytes, std::memory_order_relaxed);
+    soft[c].store(soft_bytes, std::memory_order_relaxed);
+    soft_seconds[c].store(seconds, std::memory_order_relaxed);
+  }
+}
+
+Server::Server(config::Config& config)
+    : config_(config),
+      notify_flags_(config.IntRef("notify-keyspace-events")),
+      dispatcher_(registry_, *this) {
   commands::RegisterAllCommands(registry_);
   commands::SetGlobalRegistry(&registry_);
 }
@@ -95,6 +118,42 @@ Server::~Server() {
       w->thread.join();
     }
   }
+}
+
+void Server::OnKeyEvent(int db, std::string_view key, storage::KeyEvent event) {
+  watches_.OnKeyEvent(db, key, event);
+  using storage::KeyEvent;
+  switch (event) {
+    case KeyEvent::kWritten:
+      blocking_.NoteWritten(db, key);
+      tracking_.KeyChanged(key, commands::CurrentClient());
+      break;
+    case KeyEvent::kDeleted:
+      tracking_.KeyChanged(key, commands::CurrentClient());
+      break;
+    case KeyEvent::kExpired:
+      // Redis's deleteExpiredKeyAndPropagate: the notification, then the invalidation.
+      NotifyKeyspaceEvent(commands::kNotifyExpired, "expired", db, key);
+      tracking_.KeyChanged(key, commands::CurrentClient());
+      break;
+    case KeyEvent::kEvicted:
+      NotifyKeyspaceEvent(commands::kNotifyEvicted, "evicted", db, key);
+      tracking_.KeyChanged(key, commands::CurrentClient());
+      break;
+    case KeyEvent::kFlushed:
+      tracking_.Flushed(commands::CurrentClient());
+      break;
+    case KeyEvent::kSwapped:
+      blocking_.NoteDbChanged(db);
+      break;
+  }
+}
+
+void Server::NotifyKeyspaceEvent(uint32_t notify_class, std::string_view event, int db,
+                                 std::string_view key) {
+  const auto flags = static_cast<uint32_t>(notify_flags_.load(std::memory_order_relaxed));
+  if (!(flags & notify_class)) return;
+  pubsub_.PublishKeyspaceEvent(flags, event, db, key);
 }
 
 void Server::ApplyAccessPolicy() {
@@ -194,14 +253,14 @@ bool Server::Start() {
   ks_options.databases = static_cast<int>(config_.GetInt("databases"));
   keyspace_ = std::make_unique<storage::Keyspace>(ks_options);
   keyspace_->SetObserver([this](int db, std::string_view key, storage::KeyEvent event) {
-    watches_.OnKeyEvent(db, key, event);
-    if (event == storage::KeyEvent::kWritten) {
-      blocking_.NoteWritten(db, key);
-    } else if (event == storage::KeyEvent::kSwapped) {
-      blocking_.NoteDbChanged(db);
-    }
+    OnKeyEvent(db, key, event);
   });
   ApplyAccessPolicy();
+  obuf_limits_.Parse(config_.GetString("client-output-buffer-limit"));
+  config_.OnChange("client-output-buffer-limit", [this](config::Config& c) {
+    obuf_limits_.Parse(c.GetString("client-output-buffer-limit"));
+    return config::Status::Ok();
+  });
   for (const char* name : {"maxmemory-policy", "lfu-log-factor", "lfu-decay-time"}) {
     config_.OnChange(name, [this](config::Config&) {
       ApplyAccessPolicy();
@@ -303,6 +362,7 @@ void Server::Adopt(S socket, Worker& worker, bool unix_socket) {
     return;
   }
   connected_.fetch_add(1);
+  pubsub_.AddClient(&conn->state());
   {
     std::lock_guard lock(registry_mu_);
     clients_[conn->state().id] = conn;
@@ -315,6 +375,9 @@ void Server::Adopt(S socket, Worker& worker, bool unix_socket) {
 
 void Server::OnConnectionClosed(Connection* conn) {
   watches_.UnwatchAll(&conn->state());
+  // Tracking first (it may still look the client up), then subscriptions and the directory.
+  tracking_.Disable(&conn->state());
+  pubsub_.RemoveClient(&conn->state());
   {
     std::lock_guard lock(registry_mu_);
     clients_.erase(conn->state().id);
@@ -352,6 +415,8 @@ void Server::Cron(Worker& worker) {
     }
     if (std::chrono::steady_clock::now() >= deadline) break;
   }
+  // Keys the cycle expired under BCAST prefixes.
+  tracking_.BroadcastPending();
   auto& conns = worker.connections;
   for (auto& c : conns) c->CheckIdle(now, timeout);
   std::erase_if(conns, [](const std::shared_ptr<Connection>& c) { return c->closed(); });
@@ -483,6 +548,7 @@ void Server::BlockOnKeys(commands::CommandContext& ctx, const std::vector<std::s
 
 void Server::ServeBlocked() {
   blocking_.ServeReady([this](Waiter& w) { return ServeWaiter(w); });
+  tracking_.BroadcastPending();
 }
 
 bool Server::ServeWaiter(Waiter& w) {

@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "cachet/commands/dispatcher.h"
+#include "cachet/commands/pubsub.h"
 #include "cachet/commands/registry.h"
+#include "cachet/commands/tracking.h"
 #include "cachet/commands/watch_registry.h"
 #include "cachet/config/config.h"
 #include "cachet/storage/keyspace.h"
@@ -15,17 +17,42 @@
 
 namespace cachet::test {
 
+// Collects what is pushed to a client (pub/sub messages, invalidations).
+struct TestSink : commands::PushSink {
+  void Push(std::string_view bytes) override { pushed.append(bytes); }
+  // Returns what was pushed so far and forgets it.
+  std::string Take() {
+    std::string out;
+    out.swap(pushed);
+    return out;
+  }
+  std::string pushed;
+};
+
 // A ServerApi with no sockets: client listing knows only the fixture's client.
 class FakeServer : public commands::ServerApi {
  public:
   FakeServer() : keyspace_(storage::KeyspaceOptions{.shards = 4, .clock = &clock_}) {
     keyspace_.SetObserver([this](int db, std::string_view key, storage::KeyEvent event) {
       watches_.OnKeyEvent(db, key, event);
+      // Tracking as the real server feeds it (keyspace notifications are recorded by
+      // NotifyKeyspaceEvent below, from commands only).
+      switch (event) {
+        case storage::KeyEvent::kFlushed:
+          tracking_.Flushed(commands::CurrentClient());
+          break;
+        case storage::KeyEvent::kSwapped:
+          break;
+        default:
+          tracking_.KeyChanged(key, commands::CurrentClient());
+      }
     });
   }
   config::Config& config() override { return config_; }
   storage::Keyspace& keyspace() override { return keyspace_; }
   commands::WatchRegistry& watches() override { return watches_; }
+  commands::PubSubHub& pubsub() override { return pubsub_; }
+  commands::Tracking& tracking() override { return tracking_; }
   std::string ClientList(const commands::ClientFilter&) override { return "id=1\n"; }
   std::string ClientInfoLine(const commands::ClientState& c) override {
     return "id=" + std::to_string(c.id) + "\n";
@@ -62,6 +89,8 @@ class FakeServer : public commands::ServerApi {
   config::Config config_;
   storage::Keyspace keyspace_;
   commands::WatchRegistry watches_;
+  commands::PubSubHub pubsub_;
+  commands::Tracking tracking_{pubsub_};
   std::vector<commands::ClientFilter> killed;
   std::vector<commands::ShutdownMode> shutdowns;
 };
@@ -73,6 +102,12 @@ class CommandTest : public ::testing::Test {
     commands::SetGlobalRegistry(&registry_);
     client_.id = 7;
     client_.authenticated = true;
+    client_.sink = &sink_;
+    server_.pubsub_.AddClient(&client_);
+  }
+  ~CommandTest() override {
+    server_.tracking_.Disable(&client_);
+    server_.pubsub_.RemoveClient(&client_);
   }
 
   // Runs one command and returns the raw bytes it replied (possibly empty).
@@ -103,6 +138,7 @@ class CommandTest : public ::testing::Test {
   storage::ManualClock& clock() { return server_.clock_; }
   storage::Keyspace& keyspace() { return server_.keyspace_; }
 
+  TestSink sink_;  // what is pushed to client_
   commands::ClientState client_;
 };
 

@@ -46,6 +46,7 @@ void RegisterSetFamily(CommandRegistry& registry);
 void RegisterHashFamily(CommandRegistry& registry);
 void RegisterListFamily(CommandRegistry& registry);
 void RegisterZSetFamily(CommandRegistry& registry);
+void RegisterPubSubFamily(CommandRegistry& registry);
 
 // The registry the introspection commands read (set once at start-up).
 const CommandRegistry& GlobalRegistry();

@@ -18,6 +18,8 @@ namespace cachet::commands {
 struct ClientState;
 struct CommandContext;
 class WatchRegistry;
+class PubSubHub;
+class Tracking;
 
 // The null a blocking command answers when it cannot block (inside MULTI): BLMOVE and
 // BRPOPLPUSH a null bulk string, the others a null array. A timeout is always answered with
@@ -45,6 +47,10 @@ class ServerApi {
   virtual storage::Keyspace& keyspace() = 0;
   // Who WATCHes which keys (fed by the keyspace's observer).
   virtual WatchRegistry& watches() = 0;
+  // Pub/sub subscriptions and publishing; also the directory of connected clients by id.
+  virtual PubSubHub& pubsub() = 0;
+  // Client-side caching (CLIENT TRACKING), fed by the keyspace's observer.
+  virtual Tracking& tracking() = 0;
   // One CLIENT LIST line per matching client (each ends in '\n'), in id order.
   virtual std::string ClientList(const ClientFilter& filter) = 0;
   // The CLIENT INFO line of one client.
@@ -55,7 +61,8 @@ class ServerApi {
   virtual void RequestShutdown(ShutdownMode mode) = 0;
   virtual uint64_t connected_clients() const = 0;
 
-  // Reports a keyspace change (see notify.h); published per notify-keyspace-events.
+  // Reports a keyspace change (see notify.h); published per notify-keyspace-events. Safe to
+  // call with shard locks held (the hub's publish is lock-safe under them).
   virtual void NotifyKeyspaceEvent(uint32_t notify_class, std::string_view event, int db,
                                    std::string_view key) {}
 

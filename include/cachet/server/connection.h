@@ -5,10 +5,13 @@
 #include <atomic>
 #include <boost/asio.hpp>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cachet/commands/client_state.h"
+#include "cachet/commands/pubsub.h"
 #include "cachet/protocol/reply_builder.h"
 #include "cachet/protocol/request_parser.h"
 
@@ -20,9 +23,17 @@ struct Waiter;
 
 using Socket = boost::asio::generic::stream_protocol::socket;
 
-// A client connection. Every method runs on its worker's thread, except Kill(), which any
-// thread may call.
-class Connection : public std::enable_shared_from_this<Connection> {
+// A client connection. Every method runs on its worker's thread, except Kill(), CloseAsap(),
+// Unblock() and Push(), which any thread may call.
+//
+// Pushed messages (pub/sub, invalidations) from other threads go to an outbox under a small
+// mutex, and one flush is posted to the worker until it has run; the worker moves the outbox
+// into the output and writes it. A message pushed by the connection's own command (its own
+// thread) goes straight into the output, after whatever the outbox held, so it keeps its
+// place before the command's reply as in Redis. The output is bounded by
+// client-output-buffer-limit (pubsub class while subscribed, normal otherwise): past it the
+// client is closed at once and what it had queued is dropped.
+class Connection : public std::enable_shared_from_this<Connection>, public commands::PushSink {
  public:
   Connection(Server& server, Worker& worker, Socket socket, bool unix_socket);
 
@@ -33,6 +44,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool Kill();
   // Closes the socket now and unregisters the client.
   void Close();
+  // Closes the connection without waiting for pending output (output buffer limits).
+  // Thread-safe.
+  void CloseAsap();
+  // commands::PushSink: queues a pushed message. Thread-safe, never blocks on the socket.
+  // Pushed while this thread runs a batch of some connection's commands, the flush is posted
+  // when the batch ends; otherwise at once.
+  void Push(std::string_view bytes) override;
+  // Asks the worker to write what was pushed (once per flush_posted_). Thread-safe.
+  void PostFlush();
   // Called by the worker's cron: closes the client when idle past `timeout_s` (0: never).
   void CheckIdle(int64_t now_ms, int64_t timeout_s);
 
@@ -56,8 +76,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Parses and runs every complete command in `data`; false when the connection must close
   // without further reading (protocol error, QUIT, query buffer limit).
   bool Process(std::string_view data);
-  void FlushOrRead();
+  // Writes pending output if no write is in flight. After a write (after_write), also reads
+  // again while the output keeps coming from pushes, so a busy subscriber can still be heard.
+  void FlushOrRead(bool after_write = false);
+  void StartWrite();
   void OnWritten(const boost::system::error_code& ec);
+  // Moves pushed messages into the output and writes them (posted by Push).
+  void FlushPushed();
+  // Redis's checkClientOutputBufferLimits for `total` queued bytes (outbox_mu_ held).
+  bool OverOutputLimitLocked(size_t total);
+  // Logs and closes the client that went past its limit (outbox_mu_ held).
+  void OnOutputLimitLocked(size_t total);
   // The wait ended without being served (timeout): replies the timeout reply and resumes.
   void OnBlockTimeout();
   // Leaves the blocked state and runs the input that arrived meanwhile.
@@ -84,6 +113,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::atomic<bool> closing_{false};
   bool stop_reading_ = false;  // close once pending output is written
   bool closed_ = false;
+
+  // Messages pushed by other threads, waiting for the worker.
+  std::mutex outbox_mu_;
+  std::string outbox_;               // guarded by outbox_mu_
+  bool flush_posted_ = false;        // guarded by outbox_mu_
+  bool output_limit_hit_ = false;    // guarded by outbox_mu_: closing, pushes dropped
+  int64_t soft_limit_since_ms_ = 0;  // guarded by outbox_mu_
+  // Bytes in out_ and writing_ (written by the worker, read by pushers).
+  std::atomic<size_t> queued_bytes_{0};
 };
 
 // Formats one CLIENT LIST line (ending in '\n') for a client, as Redis 7.0 does.

@@ -12,8 +12,10 @@
 #include <vector>
 
 #include "cachet/commands/dispatcher.h"
+#include "cachet/commands/pubsub.h"
 #include "cachet/commands/registry.h"
 #include "cachet/commands/server_api.h"
+#include "cachet/commands/tracking.h"
 #include "cachet/commands/watch_registry.h"
 #include "cachet/config/config.h"
 #include "cachet/server/blocking_registry.h"
@@ -32,6 +34,17 @@ struct Worker {
   std::unique_ptr<boost::asio::steady_timer> cron;
   std::vector<std::shared_ptr<Connection>> connections;  // touched on this worker only
   size_t index = 0;
+};
+
+// client-output-buffer-limit, per class (Redis's CLIENT_TYPE_NORMAL, _SLAVE, _PUBSUB), kept
+// as atomics so connections read them on every push; 0 disables a limit.
+struct OutputBufferLimits {
+  enum Class { kNormal = 0, kReplica = 1, kPubSub = 2 };
+  std::atomic<uint64_t> hard[3] = {};
+  std::atomic<uint64_t> soft[3] = {};
+  std::atomic<int64_t> soft_seconds[3] = {};
+  // Reads the directive's rendered value ("normal 0 0 0 slave ... pubsub ...").
+  void Parse(const std::string& rendered);
 };
 
 struct ServerStats {
@@ -55,6 +68,8 @@ class Server : public commands::ServerApi {
   config::Config& config() override { return config_; }
   storage::Keyspace& keyspace() override { return *keyspace_; }
   commands::WatchRegistry& watches() override { return watches_; }
+  commands::PubSubHub& pubsub() override { return pubsub_; }
+  commands::Tracking& tracking() override { return tracking_; }
   std::string ClientList(const commands::ClientFilter& filter) override;
   std::string ClientInfoLine(const commands::ClientState& client) override;
   int KillClients(const commands::ClientFilter& filter) override;
@@ -62,6 +77,10 @@ class Server : public commands::ServerApi {
   uint64_t connected_clients() const override { return connected_.load(); }
   void BlockOnKeys(commands::CommandContext& ctx, const std::vector<std::string>& keys,
                    int64_t timeout_ms, commands::BlockTimeoutReply on_timeout) override;
+  // Publishes per notify-keyspace-events (read from the config's atomic on every call, so
+  // CONFIG SET takes effect at once). Lock-safe under shard locks.
+  void NotifyKeyspaceEvent(uint32_t notify_class, std::string_view event, int db,
+                           std::string_view key) override;
 
   // Connection lifecycle (called by connections on their worker thread).
   void OnConnectionClosed(Connection* conn);
@@ -70,12 +89,18 @@ class Server : public commands::ServerApi {
   // Serves the clients blocked on keys this thread's last command wrote.
   void ServeBlocked();
   ServerStats& stats() { return stats_; }
+  const OutputBufferLimits& output_limits() const { return obuf_limits_; }
+  // The figures INFO's clients and stats sections report for pub/sub and tracking.
+  commands::PubSubStats pubsub_stats() const { return pubsub_.Stats(); }
+  commands::TrackingStats tracking_stats() const { return tracking_.Stats(); }
   uint64_t NextClientId() { return next_client_id_.fetch_add(1); }
   size_t worker_count() const { return workers_.size(); }
 
  private:
   // Tells the keyspace which access data (LRU or LFU) maxmemory-policy needs.
   void ApplyAccessPolicy();
+  // The keyspace observer: WATCH, blocked clients, tracking, expired/evicted notifications.
+  void OnKeyEvent(int db, std::string_view key, storage::KeyEvent event);
   bool OpenTcpListeners();
   bool OpenUnixListener();
   void AcceptTcp(size_t listener);
@@ -92,6 +117,10 @@ class Server : public commands::ServerApi {
   config::Config& config_;
   std::unique_ptr<storage::Keyspace> keyspace_;
   commands::WatchRegistry watches_;
+  commands::PubSubHub pubsub_;
+  commands::Tracking tracking_{pubsub_};
+  const std::atomic<int64_t>& notify_flags_;
+  OutputBufferLimits obuf_limits_;
   commands::CommandRegistry registry_;
   commands::Dispatcher dispatcher_;
   ServerStats stats_;
