@@ -199,6 +199,44 @@ TEST_F(BlockingTest, KeysArrivingByRenameServeWaiters) {
   EXPECT_EQ(waiter.ReadReply(), "*2\r\n$6\r\ntarget\r\n$1\r\nr\r\n");
 }
 
+TEST_F(BlockingTest, SortedSetPopsAreWokenInOrderAndServeTheLowestOrHighest) {
+  auto admin = Connect();
+  RawClient min_waiter = ConnectRaw();
+  Send(min_waiter, {"BZPOPMIN", "z", "0"});
+  ASSERT_TRUE(WaitBlocked(admin.get(), 1));
+  RawClient max_waiter = ConnectRaw();
+  Send(max_waiter, {"BZPOPMAX", "z", "0"});
+  ASSERT_TRUE(WaitBlocked(admin.get(), 2));
+  RawClient mpop_waiter = ConnectRaw();
+  Send(mpop_waiter, {"BZMPOP", "0", "2", "nokey", "z", "MIN", "COUNT", "5"});
+  ASSERT_TRUE(WaitBlocked(admin.get(), 3));
+  EXPECT_EQ(Call(admin.get(), {"ZADD", "z", "1", "a", "2", "b", "3", "c", "4", "d"}),
+            "(integer) 4");
+  EXPECT_EQ(min_waiter.ReadReply(), "*3\r\n$1\r\nz\r\n$1\r\na\r\n$1\r\n1\r\n");
+  EXPECT_EQ(max_waiter.ReadReply(), "*3\r\n$1\r\nz\r\n$1\r\nd\r\n$1\r\n4\r\n");
+  EXPECT_EQ(mpop_waiter.ReadReply(),
+            "*2\r\n$1\r\nz\r\n*2\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n");
+  EXPECT_EQ(Call(admin.get(), {"EXISTS", "z"}), "(integer) 0");
+  EXPECT_TRUE(WaitBlocked(admin.get(), 0));
+}
+
+TEST_F(BlockingTest, SortedSetPopTimesOutWithANullArray) {
+  auto c = Connect();
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(Call(c.get(), {"BZPOPMIN", "nokey", "0.2"}), "(nil)");
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(150));
+  EXPECT_EQ(Call(c.get(), {"ZADD", "s", "1", "x"}), "(integer) 1");
+  RawClient waiter = ConnectRaw();
+  Send(waiter, {"BZPOPMAX", "s2", "0"});
+  ASSERT_TRUE(WaitBlocked(c.get(), 1));
+  // A list pushed to the awaited key leaves the waiter blocked, as in Redis 7.0.
+  EXPECT_EQ(Call(c.get(), {"RPUSH", "s2", "v"}), "(integer) 1");
+  EXPECT_EQ(waiter.Drain(Millis(100)), "");
+  EXPECT_EQ(Call(c.get(), {"DEL", "s2"}), "(integer) 1");
+  EXPECT_EQ(Call(c.get(), {"ZADD", "s2", "5", "y"}), "(integer) 1");
+  EXPECT_EQ(waiter.ReadReply(), "*3\r\n$2\r\ns2\r\n$1\r\ny\r\n$1\r\n5\r\n");
+}
+
 // Many waiters on several threads, many pushers: every pushed element is received exactly once.
 TEST_F(BlockingTest, ConcurrencyEveryElementReachesExactlyOneWaiter) {
   constexpr int kWaiters = 8;
