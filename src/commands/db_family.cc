@@ -5,6 +5,7 @@
 
 #include "cachet/commands/arg_parse.h"
 #include "cachet/commands/errors.h"
+#include "cachet/commands/family_util.h"
 #include "cachet/commands/notify.h"
 #include "cachet/commands/registry.h"
 #include "cachet/config/config.h"
@@ -20,8 +21,6 @@ constexpr std::string_view kInvalidFirstDb = "ERR invalid first DB index";
 constexpr std::string_view kInvalidSecondDb = "ERR invalid second DB index";
 
 storage::Keyspace& KeyspaceOf(CommandContext& ctx) { return ctx.server.keyspace(); }
-int Db(CommandContext& ctx) { return ctx.client.db.load(std::memory_order_relaxed); }
-
 // Redis's getIntFromObjectOrReply: replies and returns false unless `arg` is an integer that
 // fits in an int. With a `message`, that one error stands for both failures.
 bool ParseIntOrReply(CommandContext& ctx, const std::string& arg, int* out,

@@ -18,6 +18,7 @@
 
 #include "cachet/commands/arg_parse.h"
 #include "cachet/commands/errors.h"
+#include "cachet/commands/family_util.h"
 #include "cachet/commands/notify.h"
 #include "cachet/commands/registry.h"
 #include "cachet/commands/scan_args.h"
@@ -80,8 +81,6 @@ void ReplyStatus(CommandContext& ctx, OpStatus status) {
   }
 }
 
-int Db(const CommandContext& ctx) { return ctx.client.db.load(std::memory_order_relaxed); }
-
 // An argument as Redis's C code compares it (strcasecmp): up to its first NUL byte.
 std::string_view CWord(const std::string& arg) { return std::string_view(arg.c_str()); }
 
@@ -90,10 +89,6 @@ storage::HashLimits Limits(CommandContext& ctx) {
   const config::Config& cfg = ctx.server.config();
   return {.max_listpack_entries = static_cast<size_t>(cfg.GetInt("hash-max-listpack-entries")),
           .max_listpack_value = static_cast<size_t>(cfg.GetInt("hash-max-listpack-value"))};
-}
-
-void Notify(CommandContext& ctx, uint32_t cls, std::string_view event, std::string_view key) {
-  ctx.server.NotifyKeyspaceEvent(cls, event, Db(ctx), key);
 }
 
 // The generator behind HRANDFIELD, one per thread, seeded from the OS.

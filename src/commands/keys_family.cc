@@ -13,6 +13,7 @@
 
 #include "cachet/commands/arg_parse.h"
 #include "cachet/commands/errors.h"
+#include "cachet/commands/family_util.h"
 #include "cachet/commands/notify.h"
 #include "cachet/commands/registry.h"
 #include "cachet/commands/scan_args.h"
@@ -47,8 +48,6 @@ constexpr int64_t kSharedRefcount = INT_MAX;
 // SCAN COUNT is clamped so the storage layer's work bound (ten times the count) cannot wrap.
 
 storage::Keyspace& KeyspaceOf(CommandContext& ctx) { return ctx.server.keyspace(); }
-int Db(CommandContext& ctx) { return ctx.client.db.load(std::memory_order_relaxed); }
-
 // Reports a generic keyspace event for key in db (Redis's notifyKeyspaceEvent).
 void Notify(CommandContext& ctx, std::string_view event, std::string_view key, int db) {
   ctx.server.NotifyKeyspaceEvent(kNotifyGeneric, event, db, key);

@@ -10,6 +10,7 @@
 #include "cachet/commands/arg_parse.h"
 #include "cachet/commands/blocking.h"
 #include "cachet/commands/errors.h"
+#include "cachet/commands/family_util.h"
 #include "cachet/commands/notify.h"
 #include "cachet/commands/registry.h"
 #include "cachet/config/config.h"
@@ -40,8 +41,6 @@ constexpr std::string_view kMaxLenNegative = "ERR MAXLEN can't be negative";
 constexpr std::string_view kNumKeysNotPositive = "ERR numkeys should be greater than 0";
 constexpr std::string_view kCountNotPositive = "ERR count should be greater than 0";
 
-int Db(const CommandContext& ctx) { return ctx.client.db.load(std::memory_order_relaxed); }
-
 // list-max-listpack-size, read at the time of each write.
 int Fill(CommandContext& ctx) {
   const int64_t v = ctx.server.config().GetInt("list-max-listpack-size");
@@ -61,11 +60,6 @@ bool ParseEnd(const std::string& arg, ListEnd* end) {
     return false;
   }
   return true;
-}
-
-void Notify(CommandContext& ctx, uint32_t notify_class, std::string_view event,
-            std::string_view key) {
-  ctx.server.NotifyKeyspaceEvent(notify_class, event, Db(ctx), key);
 }
 
 std::string_view PushEvent(ListEnd end) { return end == ListEnd::kHead ? "lpush" : "rpush"; }

@@ -16,6 +16,7 @@
 
 #include "cachet/commands/arg_parse.h"
 #include "cachet/commands/errors.h"
+#include "cachet/commands/family_util.h"
 #include "cachet/commands/notify.h"
 #include "cachet/commands/random.h"
 #include "cachet/commands/registry.h"
@@ -65,14 +66,8 @@ constexpr int kReplySizeSamples = 32;
 constexpr uint64_t kSpopMoveStrategyMul = 5;
 constexpr uint64_t kSrandmemberSubStrategyMul = 3;
 
-int Db(const CommandContext& ctx) { return ctx.client.db.load(std::memory_order_relaxed); }
-
 // An argument as Redis's C code sees it: up to its first NUL byte.
 std::string_view CWord(const std::string& arg) { return std::string_view(arg.c_str()); }
-
-void Notify(CommandContext& ctx, uint32_t cls, std::string_view event, std::string_view key) {
-  ctx.server.NotifyKeyspaceEvent(cls, event, Db(ctx), key);
-}
 
 // set-max-intset-entries, as it is now.
 size_t MaxIntsetEntries(CommandContext& ctx) {
@@ -80,27 +75,10 @@ size_t MaxIntsetEntries(CommandContext& ctx) {
   return v < 0 ? 0 : static_cast<size_t>(v);
 }
 
-bool LazyServerDel(CommandContext& ctx) {
-  return ctx.server.config().GetBool("lazyfree-lazy-server-del");
-}
-
-// How a lookup ended.
-enum class Lookup { kFound, kMissing, kWrongType };
-
 // The set at key, or null with *status saying why not.
 SetValue* FindSet(Access& acc, int db, std::string_view key, uint32_t flags, EntryRef* e,
                   Lookup* status) {
-  *e = acc.Find(db, key, flags);
-  if (!*e) {
-    *status = Lookup::kMissing;
-    return nullptr;
-  }
-  if (e->type() != ValueType::kSet) {
-    *status = Lookup::kWrongType;
-    return nullptr;
-  }
-  *status = Lookup::kFound;
-  return e->object_as<SetValue>();
+  return FindTyped<SetValue>(acc, db, key, flags, ValueType::kSet, e, status);
 }
 
 // Reports an in-place change of the set at *e. A set whose encoding changed (intset to

@@ -17,6 +17,7 @@
 
 #include "cachet/commands/arg_parse.h"
 #include "cachet/commands/errors.h"
+#include "cachet/commands/family_util.h"
 #include "cachet/commands/notify.h"
 #include "cachet/commands/registry.h"
 #include "cachet/config/config.h"
@@ -99,14 +100,7 @@ void ReplyStatus(CommandContext& ctx, OpStatus status) {
   }
 }
 
-int Db(const CommandContext& ctx) { return ctx.client.db.load(std::memory_order_relaxed); }
-
 // Reports a keyspace event for key in the client's database (Redis's notifyKeyspaceEvent).
-void Notify(CommandContext& ctx, uint32_t notify_class, std::string_view event,
-            std::string_view key) {
-  ctx.server.NotifyKeyspaceEvent(notify_class, event, Db(ctx), key);
-}
-
 // An argument as Redis's C code sees it: up to its first NUL byte.
 std::string_view CWord(const std::string& arg) { return std::string_view(arg.c_str()); }
 

@@ -19,6 +19,7 @@
 #include "cachet/commands/arg_parse.h"
 #include "cachet/commands/blocking.h"
 #include "cachet/commands/errors.h"
+#include "cachet/commands/family_util.h"
 #include "cachet/commands/notify.h"
 #include "cachet/commands/random.h"
 #include "cachet/commands/registry.h"
@@ -78,14 +79,8 @@ constexpr uint64_t kMaxRandomReplyCount = uint64_t{1} << 27;
 // Redis's ZRANDMEMBER_SUB_STRATEGY_MUL.
 constexpr uint64_t kRandSubStrategyMul = 3;
 
-int Db(const CommandContext& ctx) { return ctx.client.db.load(std::memory_order_relaxed); }
-
 // An argument as Redis's C code sees it: up to its first NUL byte.
 std::string_view CWord(const std::string& arg) { return std::string_view(arg.c_str()); }
-
-void Notify(CommandContext& ctx, uint32_t cls, std::string_view event, std::string_view key) {
-  ctx.server.NotifyKeyspaceEvent(cls, event, Db(ctx), key);
-}
 
 // zset-max-listpack-entries / -value, as they are now.
 ZSetLimits Limits(CommandContext& ctx) {
@@ -95,27 +90,10 @@ ZSetLimits Limits(CommandContext& ctx) {
           .max_listpack_value = value < 0 ? 0 : static_cast<size_t>(value)};
 }
 
-bool LazyServerDel(CommandContext& ctx) {
-  return ctx.server.config().GetBool("lazyfree-lazy-server-del");
-}
-
-// How a lookup ended.
-enum class Lookup { kFound, kMissing, kWrongType };
-
 // The sorted set at key, or null with *status saying why not.
 ZSetValue* FindZSet(Access& acc, int db, std::string_view key, uint32_t flags, EntryRef* e,
                     Lookup* status) {
-  *e = acc.Find(db, key, flags);
-  if (!*e) {
-    *status = Lookup::kMissing;
-    return nullptr;
-  }
-  if (e->type() != ValueType::kZSet) {
-    *status = Lookup::kWrongType;
-    return nullptr;
-  }
-  *status = Lookup::kFound;
-  return e->object_as<ZSetValue>();
+  return FindTyped<ZSetValue>(acc, db, key, flags, ValueType::kZSet, e, status);
 }
 
 // Puts a replacement handed back by a ZSetValue mutation in the key at *e; returns the set
