@@ -459,7 +459,7 @@ struct ObjectInfo {
 // What OBJECT needs to know of key, or nullopt when it does not exist.
 std::optional<ObjectInfo> OpObjectInfo(storage::Keyspace& ks, int db, std::string_view key) {
   storage::Access acc = ks.Lock(key);
-  storage::EntryRef e = acc.Find(db, key, storage::kLookupNoTouch);
+  storage::EntryRef e = acc.Find(db, key, storage::kLookupNoTouch | storage::kLookupNoNotify);
   if (!e) return std::nullopt;
   ObjectInfo info;
   info.encoding = e.encoding();

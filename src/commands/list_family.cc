@@ -455,14 +455,16 @@ MoveResult OpMove(CommandContext& ctx, Access& acc, const std::string& src, cons
   } else {
     char buf[storage::kInt64MaxDigits + 4];
     const std::string_view value = sl->Peek(from).View(buf);
-    ctx.reply.Bulk(value);
     if (de) {
+      ctx.reply.Bulk(value);
       de.object_as<ListValue>()->Push(to, value, fill);
       acc.NoteObjectChanged(&de);
     } else {
+      // A new destination is created before the reply, as Redis's dbAdd (its `new` event).
       auto list = std::make_unique<ListValue>();
       list->Push(to, value, fill);
       acc.Set(db, dst, storage::Value::Object(std::move(list)));
+      ctx.reply.Bulk(value);
     }
     // The write to dst may have invalidated se: look src up again.
     se = acc.Find(db, src, kLookupWrite | kLookupNoTouch);

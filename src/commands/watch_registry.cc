@@ -42,6 +42,8 @@ void WatchRegistry::UnwatchAll(ClientState* client) {
 
 void WatchRegistry::OnKeyEvent(int db, std::string_view key, storage::KeyEvent event) {
   if (count_.load(std::memory_order_relaxed) == 0) return;
+  // A miss changes nothing; a creation is followed by its kWritten.
+  if (event == storage::KeyEvent::kMissed || event == storage::KeyEvent::kCreated) return;
   std::lock_guard lock(mu_);
   if (event == storage::KeyEvent::kFlushed || event == storage::KeyEvent::kSwapped) {
     for (auto& [slot, watchers] : by_key_) {

@@ -172,6 +172,12 @@ bool Server::OpenTcpListeners() {
   if (addrs.empty()) addrs = {"*", "-::*"};
   for (std::string addr : addrs) {
     bool optional = false;
+    case KeyEvent::kCreated:
+      NotifyKeyspaceEvent(commands::kNotifyNew, "new", db, key);
+      break;
+    case KeyEvent::kMissed:
+      NotifyKeyspaceEvent(commands::kNotifyKeyMiss, "keymiss", db, key);
+      break;
     if (!addr.empty() && addr[0] == '-') {
       optional = true;
       addr = addr.substr(1);

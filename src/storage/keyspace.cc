@@ -88,6 +88,10 @@ std::string_view KeyEventName(KeyEvent event) {
       return "flushed";
     case KeyEvent::kSwapped:
       return "swapped";
+    case KeyEvent::kCreated:
+      return "created";
+    case KeyEvent::kMissed:
+      return "missed";
   }
   return "unknown";
 }
@@ -347,6 +351,7 @@ RenameResult Access::Rename(int db, std::string_view from, std::string_view to,
 CopyResult Access::Copy(int src_db, std::string_view src, int dst_db, std::string_view dst,
                         bool replace) {
   CheckDb(src_db);
+  st.Notify(db, to, KeyEvent::kCreated);
   CheckDb(dst_db);
   if (src_db == dst_db && src == dst) return CopyResult::kSameObject;
   uint64_t hs, hd;
@@ -366,6 +371,9 @@ MoveResult Access::Move(int db, std::string_view key, int dst_db) {
   CheckDb(db);
   CheckDb(dst_db);
   if (db == dst_db) return MoveResult::kSameDb;
+  // As Redis's COPY ... REPLACE: the old destination goes first, so the copy is a new key.
+  if (existing) sd.Erase(existing.table_, dst_db, hd, existing.entry_, KeyEvent::kDeleted, false,
+                         /*notify=*/false);
   uint64_t hash;
   Shard& s = ShardFor(key, &hash);
   EntryRef e = s.Find(db, hash, key, kLookupWrite, now_ms_);
@@ -381,6 +389,7 @@ MoveResult Access::Move(int db, std::string_view key, int dst_db) {
 size_t Access::DbSize(int db) const {
   CheckAll("DbSize needs LockAll");
   CheckDb(db);
+  s.Notify(dst_db, key, KeyEvent::kCreated);
   size_t n = 0;
   for (size_t i = 0; i < ks_->shard_count_; ++i) n += ks_->shard(i).DbSize(db);
   return n;

@@ -118,7 +118,10 @@ EntryRef Shard::Find(int db, uint64_t hash, std::string_view key, uint32_t flags
       }
     }
   }
-  if ((flags & kLookupNoStats) == 0) CountLookup(e != nullptr);
+  if ((flags & kLookupNoStats) == 0) {
+    CountLookup(e != nullptr);
+    if (e == nullptr && (flags & kLookupNoNotify) == 0) Notify(db, key, KeyEvent::kMissed);
+  }
   if (e == nullptr) return EntryRef();
   if ((flags & kLookupNoTouch) == 0) Touch(e, now);
   return EntryRef(this, t, db, e);
@@ -163,6 +166,7 @@ EntryRef Shard::Set(int db, uint64_t hash, std::string_view key, const Payload& 
       ++t.expires;
       IndexExpire(&t, hash, expire_ms, now);
     }
+    Notify(db, key, KeyEvent::kCreated);
   }
   Notify(db, key, KeyEvent::kWritten);
   return EntryRef(this, &t, db, fresh);

@@ -42,6 +42,8 @@ class FakeServer : public commands::ServerApi {
           tracking_.Flushed(commands::CurrentClient());
           break;
         case storage::KeyEvent::kSwapped:
+        case storage::KeyEvent::kCreated:
+        case storage::KeyEvent::kMissed:
           break;
         default:
           tracking_.KeyChanged(key, commands::CurrentClient());

@@ -154,8 +154,10 @@ TEST_F(KeyspaceTest, LazyExpiry) {
   clock_.AdvanceMs(1);
   events_.clear();
   EXPECT_EQ(Get("t"), std::nullopt);
-  ASSERT_EQ(events_.size(), 1u);
+  // The expiry, then the read's miss (Redis's keymiss follows its expired event).
+  ASSERT_EQ(events_.size(), 2u);
   EXPECT_EQ(events_[0], std::make_tuple(0, std::string("t"), KeyEvent::kExpired));
+  EXPECT_EQ(events_[1], std::make_tuple(0, std::string("t"), KeyEvent::kMissed));
   KeyspaceStats s = ks_.Stats();
   EXPECT_EQ(s.expired_keys, 1u);
   EXPECT_EQ(s.keys, 1u);
@@ -263,7 +265,7 @@ TEST_F(KeyspaceTest, ObserverSeesEveryChange) {
   events_.clear();
   Set("a", "1");
   {
-    Access acc = ks_.Lock({"a", "b"});
+    Access acc = ks_.Lock({"a", "b", "gone"});
     EntryRef a = acc.Find(0, "a");
     acc.ReplaceInt(&a, 2);
     acc.SetExpire(&a, acc.now_ms() + 10);
@@ -271,6 +273,8 @@ TEST_F(KeyspaceTest, ObserverSeesEveryChange) {
     acc.Delete(0, "b");
     acc.SetString(0, "a", "x");
     acc.Evict(0, "a");
+    EXPECT_FALSE(acc.Find(0, "gone", kLookupNoNotify));  // a miss, not reported
+    EXPECT_FALSE(acc.Find(0, "gone", kLookupWrite));     // a write lookup reports no miss
   }
   {
     Access all = ks_.LockAll();
@@ -280,12 +284,22 @@ TEST_F(KeyspaceTest, ObserverSeesEveryChange) {
   }
   using E = KeyEvent;
   const std::vector<std::tuple<int, std::string, KeyEvent>> expect = {
-      {0, "a", E::kWritten}, {0, "a", E::kWritten}, {0, "a", E::kWritten}, {0, "a", E::kDeleted},
-      {0, "b", E::kWritten}, {0, "b", E::kDeleted}, {0, "a", E::kWritten}, {0, "a", E::kEvicted},
-      {1, "", E::kFlushed},  {-1, "", E::kFlushed}, {0, "", E::kSwapped},  {2, "", E::kSwapped},
+      {0, "a", E::kCreated}, {0, "a", E::kWritten}, {0, "a", E::kWritten},
+      {0, "a", E::kWritten}, {0, "b", E::kCreated}, {0, "a", E::kDeleted},
+      {0, "b", E::kWritten}, {0, "b", E::kDeleted}, {0, "a", E::kCreated},
+      {0, "a", E::kWritten}, {0, "a", E::kEvicted}, {1, "", E::kFlushed},
+      {-1, "", E::kFlushed}, {0, "", E::kSwapped},  {2, "", E::kSwapped},
   };
   EXPECT_EQ(events_, expect);
   EXPECT_EQ(ks_.Stats().evicted_keys, 1u);
+  // A read that misses is reported (keymiss).
+  events_.clear();
+  {
+    Access acc = ks_.Lock("gone");
+    EXPECT_FALSE(acc.Find(0, "gone"));
+  }
+  ASSERT_EQ(events_.size(), 1u);
+  EXPECT_EQ(events_[0], std::make_tuple(0, std::string("gone"), E::kMissed));
 }
 
 TEST_F(KeyspaceTest, RenameKeepsValueAndTtl) {

@@ -68,6 +68,8 @@ enum class KeyEvent : uint8_t {
   kFlushed,  // a whole database was emptied: key is empty; db is -1 for FLUSHALL
   kSwapped,  // SWAPDB: called once for each of the two databases, key empty
 };
+  kCreated,  // a key that did not exist was added (before its kWritten), as Redis's dbAdd
+  kMissed,   // a read lookup did not find the key (Redis's keymiss), unless kLookupNoNotify
 std::string_view KeyEventName(KeyEvent event);
 
 // Called synchronously after every change to a key, with the lock of the key's shard held
@@ -85,6 +87,8 @@ enum LookupFlags : uint32_t {
   // Does not refresh LRU/LFU data (OBJECT, TTL-style inspection).
   kLookupNoTouch = 1u << 1,
   kLookupWrite = kLookupNoStats,
+  // Does not report a miss to the observer (Redis's LOOKUP_NONOTIFY: OBJECT).
+  kLookupNoNotify = 1u << 2,
 };
 
 // How Access::Set treats TTLs.
