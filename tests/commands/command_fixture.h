@@ -140,6 +140,32 @@ class CommandTest : public ::testing::Test {
   storage::ManualClock& clock() { return server_.clock_; }
   storage::Keyspace& keyspace() { return server_.keyspace_; }
 
+  // Runs a command that must reply an integer, and returns it (-999 otherwise).
+  int64_t Int(const std::vector<std::string>& argv) {
+    RespValue v = Run(argv);
+    EXPECT_EQ(v.type, ':') << SerializeReply(v);
+    return v.type == ':' ? std::stoll(v.text) : -999;
+  }
+
+  // Runs a command that must reply an array (or a RESP3 set): its elements' texts, in order.
+  std::vector<std::string> List(const std::vector<std::string>& argv) {
+    RespValue v = Run(argv);
+    EXPECT_TRUE(v.type == '*' || v.type == '~') << SerializeReply(v);
+    std::vector<std::string> out;
+    for (const RespValue& e : v.elements) out.push_back(e.text);
+    return out;
+  }
+
+  // OBJECT ENCODING's name for key in db 0, or "none"; for a collection, also checks that the
+  // key's recorded encoding is the object's own.
+  std::string EncodingOf(const std::string& key) {
+    storage::Access acc = keyspace().Lock(key);
+    storage::EntryRef e = acc.Find(0, key, storage::kLookupNoStats | storage::kLookupNoTouch);
+    if (!e) return "none";
+    if (e.object() != nullptr) EXPECT_EQ(e.encoding(), e.object()->encoding()) << key;
+    return std::string(storage::EncodingName(e.encoding()));
+  }
+
   TestSink sink_;  // what is pushed to client_
   commands::ClientState client_;
 };

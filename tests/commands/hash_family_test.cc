@@ -26,12 +26,6 @@ std::string Bulk(const std::string& s) {
 
 class HashFamilyTest : public CommandTest {
  protected:
-  // OBJECT ENCODING's word for key in db 0, "none" when missing.
-  std::string EncodingOf(const std::string& key) {
-    storage::Access acc = keyspace().Lock(key);
-    storage::EntryRef e = acc.Find(0, key, storage::kLookupNoStats | storage::kLookupNoTouch);
-    return e ? std::string(storage::EncodingName(e.encoding())) : "none";
-  }
   bool Exists(const std::string& key) { return EncodingOf(key) != "none"; }
 
   void SetConfig(const std::string& name, const std::string& value) {

@@ -23,30 +23,9 @@ constexpr const char* kMustBePositive = "-ERR value is out of range, must be pos
 
 class SetFamilyTest : public CommandTest {
  protected:
-  int64_t Int(const std::vector<std::string>& argv) {
-    RespValue v = Run(argv);
-    EXPECT_EQ(v.type, ':') << SerializeReply(v);
-    return v.type == ':' ? std::stoll(v.text) : -999;
-  }
-
-  // The elements of an aggregate reply, in order.
-  std::vector<std::string> List(const std::vector<std::string>& argv) {
-    RespValue v = Run(argv);
-    EXPECT_TRUE(v.type == '*' || v.type == '~') << SerializeReply(v);
-    std::vector<std::string> out;
-    for (const RespValue& e : v.elements) out.push_back(e.text);
-    return out;
-  }
-
   std::set<std::string> Members(const std::string& key) {
     std::vector<std::string> v = List({"smembers", key});
     return {v.begin(), v.end()};
-  }
-
-  std::string EncodingOf(const std::string& key) {
-    storage::Access acc = keyspace().Lock(key);
-    storage::EntryRef e = acc.Find(0, key, storage::kLookupNoStats | storage::kLookupNoTouch);
-    return e ? std::string(storage::EncodingName(e.encoding())) : "none";
   }
 
   // The encoding the object itself reports (must agree with the key's).

@@ -38,13 +38,6 @@ class StringFamilyTest : public CommandTest {
     acc.Set(0, key, storage::Value::Object(std::make_unique<FakeList>()));
   }
 
-  // OBJECT ENCODING's word for key in db 0, "none" when missing.
-  std::string EncodingOf(const std::string& key) {
-    storage::Access acc = keyspace().Lock(key);
-    storage::EntryRef e = acc.Find(0, key, storage::kLookupNoStats | storage::kLookupNoTouch);
-    return e ? std::string(storage::EncodingName(e.encoding())) : "none";
-  }
-
   // The key's absolute expiry in ms; kNoExpire without one; -2 when missing.
   int64_t ExpireOf(const std::string& key) {
     storage::Access acc = keyspace().Lock(key);

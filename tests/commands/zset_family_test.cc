@@ -32,30 +32,6 @@ std::string Array(const std::vector<std::string>& items) {
 
 class ZSetFamilyTest : public CommandTest {
  protected:
-  int64_t Int(const std::vector<std::string>& argv) {
-    RespValue v = Run(argv);
-    EXPECT_EQ(v.type, ':') << SerializeReply(v);
-    return v.type == ':' ? std::stoll(v.text) : -999;
-  }
-
-  // The texts of an aggregate reply's elements, in order.
-  std::vector<std::string> List(const std::vector<std::string>& argv) {
-    RespValue v = Run(argv);
-    EXPECT_EQ(v.type, '*') << SerializeReply(v);
-    std::vector<std::string> out;
-    for (const RespValue& e : v.elements) out.push_back(e.text);
-    return out;
-  }
-
-  std::string EncodingOf(const std::string& key) {
-    storage::Access acc = keyspace().Lock(key);
-    storage::EntryRef e = acc.Find(0, key, storage::kLookupNoStats | storage::kLookupNoTouch);
-    if (!e) return "none";
-    // The key's recorded encoding and the object's own must agree.
-    EXPECT_EQ(e.encoding(), e.object()->encoding()) << key;
-    return std::string(storage::EncodingName(e.encoding()));
-  }
-
   bool Exists(const std::string& key) { return EncodingOf(key) != "none"; }
 
   int64_t ExpireOf(const std::string& key) {
