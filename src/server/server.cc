@@ -146,6 +146,12 @@ void Server::OnKeyEvent(int db, std::string_view key, storage::KeyEvent event) {
     case KeyEvent::kSwapped:
       blocking_.NoteDbChanged(db);
       break;
+    case KeyEvent::kCreated:
+      NotifyKeyspaceEvent(commands::kNotifyNew, "new", db, key);
+      break;
+    case KeyEvent::kMissed:
+      NotifyKeyspaceEvent(commands::kNotifyKeyMiss, "keymiss", db, key);
+      break;
   }
 }
 
@@ -172,12 +178,6 @@ bool Server::OpenTcpListeners() {
   if (addrs.empty()) addrs = {"*", "-::*"};
   for (std::string addr : addrs) {
     bool optional = false;
-    case KeyEvent::kCreated:
-      NotifyKeyspaceEvent(commands::kNotifyNew, "new", db, key);
-      break;
-    case KeyEvent::kMissed:
-      NotifyKeyspaceEvent(commands::kNotifyKeyMiss, "keymiss", db, key);
-      break;
     if (!addr.empty() && addr[0] == '-') {
       optional = true;
       addr = addr.substr(1);

@@ -343,6 +343,7 @@ RenameResult Access::Rename(int db, std::string_view from, std::string_view to,
       detail::NewEntry(to, detail::ExpireOf(old), detail::AccessOf(old), detail::PayloadOf(old));
   detail::FreeShell(old);
   st.Attach(db, ht, fresh, now_ms_);
+  st.Notify(db, to, KeyEvent::kCreated);
   sf.Notify(db, from, KeyEvent::kDeleted);
   st.Notify(db, to, KeyEvent::kWritten);
   return RenameResult::kOk;
@@ -351,7 +352,6 @@ RenameResult Access::Rename(int db, std::string_view from, std::string_view to,
 CopyResult Access::Copy(int src_db, std::string_view src, int dst_db, std::string_view dst,
                         bool replace) {
   CheckDb(src_db);
-  st.Notify(db, to, KeyEvent::kCreated);
   CheckDb(dst_db);
   if (src_db == dst_db && src == dst) return CopyResult::kSameObject;
   uint64_t hs, hd;
@@ -363,6 +363,9 @@ CopyResult Access::Copy(int src_db, std::string_view src, int dst_db, std::strin
   if (existing && !replace) return CopyResult::kTargetExists;
   Value copy = from.CloneValue();
   const int64_t expire = from.expire_ms();
+  // As Redis's COPY ... REPLACE: the old destination goes first, so the copy is a new key.
+  if (existing) sd.Erase(existing.table_, dst_db, hd, existing.entry_, KeyEvent::kDeleted, false,
+                         /*notify=*/false);
   sd.Set(dst_db, hd, dst, PayloadFromValue(copy), expire, false, now_ms_);
   return CopyResult::kOk;
 }
@@ -371,9 +374,6 @@ MoveResult Access::Move(int db, std::string_view key, int dst_db) {
   CheckDb(db);
   CheckDb(dst_db);
   if (db == dst_db) return MoveResult::kSameDb;
-  // As Redis's COPY ... REPLACE: the old destination goes first, so the copy is a new key.
-  if (existing) sd.Erase(existing.table_, dst_db, hd, existing.entry_, KeyEvent::kDeleted, false,
-                         /*notify=*/false);
   uint64_t hash;
   Shard& s = ShardFor(key, &hash);
   EntryRef e = s.Find(db, hash, key, kLookupWrite, now_ms_);
@@ -381,6 +381,7 @@ MoveResult Access::Move(int db, std::string_view key, int dst_db) {
   if (s.Find(dst_db, hash, key, kLookupWrite, now_ms_)) return MoveResult::kTargetExists;
   Entry* entry = s.Detach(&e);
   s.Attach(dst_db, hash, entry, now_ms_);
+  s.Notify(dst_db, key, KeyEvent::kCreated);
   s.Notify(db, key, KeyEvent::kDeleted);
   s.Notify(dst_db, key, KeyEvent::kWritten);
   return MoveResult::kOk;
@@ -389,7 +390,6 @@ MoveResult Access::Move(int db, std::string_view key, int dst_db) {
 size_t Access::DbSize(int db) const {
   CheckAll("DbSize needs LockAll");
   CheckDb(db);
-  s.Notify(dst_db, key, KeyEvent::kCreated);
   size_t n = 0;
   for (size_t i = 0; i < ks_->shard_count_; ++i) n += ks_->shard(i).DbSize(db);
   return n;

@@ -134,12 +134,6 @@ class CommandTest : public ::testing::Test {
     return v.type == '-' && v.text == text;
   }
 
-  commands::CommandRegistry registry_;
-  FakeServer server_;
-  commands::Dispatcher dispatcher_;
-  storage::ManualClock& clock() { return server_.clock_; }
-  storage::Keyspace& keyspace() { return server_.keyspace_; }
-
   // Runs a command that must reply an integer, and returns it (-999 otherwise).
   int64_t Int(const std::vector<std::string>& argv) {
     RespValue v = Run(argv);
@@ -165,6 +159,12 @@ class CommandTest : public ::testing::Test {
     if (e.object() != nullptr) EXPECT_EQ(e.encoding(), e.object()->encoding()) << key;
     return std::string(storage::EncodingName(e.encoding()));
   }
+
+  commands::CommandRegistry registry_;
+  FakeServer server_;
+  commands::Dispatcher dispatcher_;
+  storage::ManualClock& clock() { return server_.clock_; }
+  storage::Keyspace& keyspace() { return server_.keyspace_; }
 
   TestSink sink_;  // what is pushed to client_
   commands::ClientState client_;

@@ -67,9 +67,9 @@ enum class KeyEvent : uint8_t {
   kEvicted,  // removed by Access::Evict
   kFlushed,  // a whole database was emptied: key is empty; db is -1 for FLUSHALL
   kSwapped,  // SWAPDB: called once for each of the two databases, key empty
-};
   kCreated,  // a key that did not exist was added (before its kWritten), as Redis's dbAdd
   kMissed,   // a read lookup did not find the key (Redis's keymiss), unless kLookupNoNotify
+};
 std::string_view KeyEventName(KeyEvent event);
 
 // Called synchronously after every change to a key, with the lock of the key's shard held
@@ -86,9 +86,9 @@ enum LookupFlags : uint32_t {
   kLookupNoStats = 1u << 0,
   // Does not refresh LRU/LFU data (OBJECT, TTL-style inspection).
   kLookupNoTouch = 1u << 1,
-  kLookupWrite = kLookupNoStats,
   // Does not report a miss to the observer (Redis's LOOKUP_NONOTIFY: OBJECT).
   kLookupNoNotify = 1u << 2,
+  kLookupWrite = kLookupNoStats,
 };
 
 // How Access::Set treats TTLs.
