@@ -5,9 +5,11 @@
 #include <cstdio>
 #include <string_view>
 
+#include "cachet/commands/command_stats.h"
 #include "cachet/commands/errors.h"
 #include "cachet/commands/pubsub.h"
 #include "cachet/commands/tracking.h"
+#include "cachet/commands/watch_registry.h"
 #include "cachet/config/config.h"
 
 namespace cachet::commands {
@@ -42,6 +44,26 @@ std::string PubSubContextError(const CommandSpec& spec) {
   return out;
 }
 
+// Redis's maxmemory check in processCommand: evicts when used memory is over maxmemory (for
+// every command, as Redis does) and says whether this command must be refused because
+// memory is still over it: deny-oom commands, EXEC of a transaction holding one, and anything
+// queued inside MULTI (queuing may take unlimited memory) except EXEC, DISCARD, QUIT, RESET.
+bool RefusedForMemory(ServerApi& server, const ClientState& client, const CommandSpec& spec) {
+  // A no-multi command inside MULTI gets its own error first, as in Redis.
+  if (client.in_multi && spec.Has(kNoMulti) && !RunsInsideMulti(spec)) return false;
+  if (!server.PerformEvictions()) return false;
+  if (spec.Has(kDenyOom)) return true;
+  if (!client.in_multi) return false;
+  const std::string_view name = Top(spec).name;
+  if (name == "exec") {
+    for (const QueuedCommand& q : client.queued) {
+      if (q.spec->Has(kDenyOom)) return true;
+    }
+    return false;
+  }
+  return name != "discard" && name != "quit" && name != "reset";
+}
+
 // The keys of one read-only command a tracking client runs inside EXEC.
 struct TrackedRead {
   std::vector<std::string> argv;
@@ -60,7 +82,8 @@ CurrentClientScope::~CurrentClientScope() { tls_current = previous_; }
 Dispatcher::Dispatcher(const CommandRegistry& registry, ServerApi& server)
     : registry_(registry),
       server_(server),
-      tracking_max_keys_(server.config().IntRef("tracking-table-max-keys")) {}
+      tracking_max_keys_(server.config().IntRef("tracking-table-max-keys")),
+      latency_tracking_(server.config().IntRef("latency-tracking")) {}
 
 void Dispatcher::RunHandler(ClientState& client, const CommandSpec& spec,
                             const std::vector<std::string>& argv, protocol::ReplyBuilder& reply) {
@@ -103,6 +126,7 @@ void Dispatcher::RunHandler(ClientState& client, const CommandSpec& spec,
 void Dispatcher::Execute(ClientState& client, const std::vector<std::string>& argv,
                          protocol::ReplyBuilder& reply) {
   CurrentClientScope current(&client);
+  SetLatencyTrackingFlag(&latency_tracking_);
   std::string* out = reply.buffer();
   const size_t mark = out->size();
 
@@ -123,19 +147,37 @@ void Dispatcher::Execute(ClientState& client, const std::vector<std::string>& ar
     if (client.in_multi) client.multi_aborted = true;
   } else {
     client.last_command.store(spec->name.c_str(), std::memory_order_relaxed);
+    // Refusals count in the command's rejected_calls (Redis's rejectCommand).
     if (!spec->ArityOk(argv.size())) {
       reply.Error(errors::WrongArity(spec->name));
+      RecordRejected(*spec);
       if (client.in_multi) client.multi_aborted = true;
     } else if (!client.authenticated.load(std::memory_order_relaxed) && !spec->Has(kNoAuth)) {
       reply.Error(errors::kNoAuth);
+      RecordRejected(*spec);
       if (client.in_multi) client.multi_aborted = true;
+    } else if (RefusedForMemory(server_, client, *spec)) {
+      RecordRejected(*spec);
+      if (client.in_multi && Top(*spec).name == "exec") {
+        // Redis's execCommandAbort: the transaction is discarded, with the reason.
+        reply.Error(errors::kExecAbortOom);
+        client.in_multi = false;
+        client.multi_aborted = false;
+        client.queued.clear();
+        server_.watches().UnwatchAll(&client);
+      } else {
+        reply.Error(errors::kOom);
+        if (client.in_multi) client.multi_aborted = true;
+      }
     } else if (client.protocol.load(std::memory_order_relaxed) == 2 && client.InPubSub() &&
                !AllowedInPubSub(*spec)) {
       reply.Error(PubSubContextError(*spec));
+      RecordRejected(*spec);
       if (client.in_multi) client.multi_aborted = true;
     } else if (client.in_multi && !RunsInsideMulti(*spec)) {
       if (spec->Has(kNoMulti)) {
         reply.Error("ERR Command not allowed inside a transaction");
+        RecordRejected(*spec);
         client.multi_aborted = true;
       } else {
         client.queued.push_back({argv, spec});
@@ -144,16 +186,21 @@ void Dispatcher::Execute(ClientState& client, const std::vector<std::string>& ar
     } else if (!spec->handler) {
       // A container called without a subcommand whose arity allows it.
       reply.Error(errors::WrongArity(spec->name));
+      RecordRejected(*spec);
     } else if (spec->name == "ping" && client.protocol.load(std::memory_order_relaxed) == 2 &&
                client.InPubSub()) {
       // PING in RESP2 subscribed mode answers ["pong", message or ""] (Redis's pingCommand).
-      if (argv.size() > 2) {
+      const uint64_t start = MonotonicNs();
+      const bool failed = argv.size() > 2;
+      if (failed) {
         reply.Error(errors::WrongArity("ping"));
       } else {
         reply.ArrayHeader(2);
         reply.Bulk("pong");
         reply.Bulk(argv.size() == 2 ? std::string_view(argv[1]) : std::string_view());
       }
+      CountCommandProcessed();
+      RecordCall(*spec, MonotonicNs() - start, failed);
     } else {
       if (spec->name == "reset") {
         // RESET leaves tracking and every subscription, silently (clearClientConnectionState).

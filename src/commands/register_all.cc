@@ -7,6 +7,8 @@ void RegisterAllCommands(CommandRegistry& registry) {
   RegisterConnectionFamily(registry);
   RegisterClientFamily(registry);
   RegisterServerFamily(registry);
+  RegisterConfigFamily(registry);
+  RegisterInfoFamily(registry);
   RegisterIntrospectionFamily(registry);
   RegisterTransactionFamily(registry);
   RegisterStringFamily(registry);

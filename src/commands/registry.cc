@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "cachet/commands/command_stats.h"
+
 namespace cachet::commands {
 namespace {
 
@@ -28,21 +30,32 @@ bool EqualsNoCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-void Finish(CommandSpec& spec, const CommandSpec* parent) {
+void Finish(CommandSpec& spec, const CommandSpec* parent, size_t* next_index) {
   spec.flag_bits = ParseFlags(spec.flags);
   spec.parent = parent;
   if (!spec.handler && spec.subcommands.empty()) {
     std::fprintf(stderr, "command table: '%s' has no handler\n", spec.name.c_str());
     std::abort();
   }
-  for (auto& sub : spec.subcommands) Finish(sub, &spec);
+  if (*next_index >= kMaxCommandSlots) {
+    std::fprintf(stderr, "command table: more than %zu commands\n", kMaxCommandSlots);
+    std::abort();
+  }
+  spec.stats_index = (*next_index)++;
+  // Every call through the table is timed and counted (INFO commandstats).
+  if (spec.handler && spec.handler != &RecordedHandler) {
+    spec.run = spec.handler;
+    spec.handler = &RecordedHandler;
+  }
+  for (auto& sub : spec.subcommands) Finish(sub, &spec, next_index);
 }
 
 }  // namespace
 
 void CommandRegistry::Register(CommandSpec spec) {
+  InstallErrorHook();
   auto owned = std::make_unique<CommandSpec>(std::move(spec));
-  Finish(*owned, nullptr);
+  Finish(*owned, nullptr, &next_stats_index_);
   // Subcommands point at their parent; fix after the move into stable storage.
   for (auto& sub : owned->subcommands) sub.parent = owned.get();
   by_name_[Lower(owned->name)] = owned.get();

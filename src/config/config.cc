@@ -528,7 +528,8 @@ Status Config::Set(const std::vector<std::pair<std::string, std::string>>& pairs
       continue;
     }
     for (size_t k = 0; k < i; ++k) {
-      if (refs[k] && refs[k]->index == r->index) {
+      // Redis 7.0 compares the names' entries: a directive and its alias are not duplicates.
+      if (refs[k] == r) {
         errstr = "duplicate parameter";
         err_arg = pairs[i].first;
         invalid = true;
@@ -576,6 +577,15 @@ Status Config::Set(const std::vector<std::pair<std::string, std::string>>& pairs
     }
     im.Store(idx, std::move(v));
     changed[i] = im.Render(idx) != before;
+  }
+  // A directive named twice (by its name and an alias) runs its hooks once, at its last pair.
+  for (size_t i = 0; i < count; ++i) {
+    for (size_t k = 0; k < i; ++k) {
+      if (changed[k] && refs[k]->index == refs[i]->index) {
+        changed[k] = false;
+        changed[i] = true;
+      }
+    }
   }
   for (size_t i = 0; i < count; ++i) {
     if (!changed[i]) continue;

@@ -44,6 +44,9 @@ void ReplyBuilder::SimpleString(std::string_view s) {
 
 void ReplyBuilder::Error(std::string_view message) {
   ++errors_;
+  if (ErrorHook hook = error_hook_.load(std::memory_order_relaxed)) {
+    hook(!message.empty() && message.front() == '-' ? message.substr(1) : message);
+  }
   if (message.empty() || message.front() != '-') out_->push_back('-');
   AppendOneLine(out_, message);
   out_->append("\r\n");

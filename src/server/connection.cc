@@ -7,6 +7,7 @@
 #include <chrono>
 #include <thread>
 
+#include "cachet/commands/command_stats.h"
 #include "cachet/server/blocking_registry.h"
 #include "cachet/server/server.h"
 
@@ -162,6 +163,7 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
     return;
   }
   state_.last_interaction_ms.store(NowMs(), std::memory_order_relaxed);
+  commands::RecordNetInput(n);
   if (waiter_) {
     // Blocked: keep reading (a disconnect must be noticed) but run nothing yet.
     pending_input_.append(read_buf_.data(), n);
@@ -200,7 +202,6 @@ bool Connection::Process(std::string_view data) {
       return false;
     }
     server_.dispatcher().Execute(state_, argv_, reply_);
-    server_.stats().total_commands_processed.fetch_add(1, std::memory_order_relaxed);
     // Writes to keys that clients block on serve those clients, now that the locks are free.
     if (BlockingRegistry::HasReady()) server_.ServeBlocked();
     if (waiter_) {
@@ -255,7 +256,8 @@ void Connection::StartWrite() {
   state_.output_buffer_bytes.store(writing_.size(), std::memory_order_relaxed);
   boost::asio::async_write(
       socket_, boost::asio::buffer(writing_),
-      [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+      [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+        commands::RecordNetOutput(n);
         self->OnWritten(ec);
       });
 }

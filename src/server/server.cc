@@ -9,8 +9,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <random>
 #include <sstream>
 
+#include "cachet/commands/command_stats.h"
 #include "cachet/commands/notify.h"
 #include "cachet/server/connection.h"
 
@@ -42,6 +44,23 @@ int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+// 40 random hex characters (run_id, master_replid).
+std::string RandomHex40() {
+  std::random_device rd;
+  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(40, '0');
+  for (char& c : out) c = kHex[gen() & 15];
+  return out;
+}
+
+// The absolute path of the running binary ("" when /proc is unavailable).
+std::string ExecutablePath() {
+  char buf[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
 }
 
 std::vector<std::string> SplitWords(const std::string& s) {
@@ -106,6 +125,11 @@ void OutputBufferLimits::Parse(const std::string& rendered) {
 Server::Server(config::Config& config)
     : config_(config),
       notify_flags_(config.IntRef("notify-keyspace-events")),
+      maxmemory_(config.IntRef("maxmemory")),
+      maxmemory_policy_(config.IntRef("maxmemory-policy")),
+      maxmemory_samples_(config.IntRef("maxmemory-samples")),
+      eviction_tenacity_(config.IntRef("maxmemory-eviction-tenacity")),
+      lazyfree_eviction_(config.IntRef("lazyfree-lazy-eviction")),
       dispatcher_(registry_, *this) {
   commands::RegisterAllCommands(registry_);
   commands::SetGlobalRegistry(&registry_);
@@ -125,10 +149,12 @@ void Server::OnKeyEvent(int db, std::string_view key, storage::KeyEvent event) {
   using storage::KeyEvent;
   switch (event) {
     case KeyEvent::kWritten:
+      commands::CountDirty();
       blocking_.NoteWritten(db, key);
       tracking_.KeyChanged(key, commands::CurrentClient());
       break;
     case KeyEvent::kDeleted:
+      commands::CountDirty();
       tracking_.KeyChanged(key, commands::CurrentClient());
       break;
     case KeyEvent::kExpired:
@@ -168,6 +194,53 @@ void Server::ApplyAccessPolicy() {
   keyspace_->SetAccessPolicy(lfu ? storage::AccessPolicy::kLfu : storage::AccessPolicy::kLru,
                              static_cast<int>(config_.GetInt("lfu-log-factor")),
                              static_cast<int>(config_.GetInt("lfu-decay-time")));
+}
+
+static_assert(static_cast<int64_t>(storage::EvictionPolicy::kVolatileLru) == config::kVolatileLru &&
+              static_cast<int64_t>(storage::EvictionPolicy::kAllkeysRandom) ==
+                  config::kAllkeysRandom &&
+              static_cast<int64_t>(storage::EvictionPolicy::kNoEviction) == config::kNoEviction);
+
+storage::EvictionOptions Server::EvictionOptionsNow() const {
+  storage::EvictionOptions o;
+  o.policy =
+      static_cast<storage::EvictionPolicy>(maxmemory_policy_.load(std::memory_order_relaxed));
+  o.samples = static_cast<int>(maxmemory_samples_.load(std::memory_order_relaxed));
+  o.time_limit_us = storage::EvictionTimeLimitUs(
+      static_cast<int>(eviction_tenacity_.load(std::memory_order_relaxed)));
+  o.lazy_free = lazyfree_eviction_.load(std::memory_order_relaxed) != 0;
+  return o;
+}
+
+bool Server::PerformEvictions() {
+  const auto maxmemory = static_cast<uint64_t>(maxmemory_.load(std::memory_order_relaxed));
+  if (maxmemory == 0 || !keyspace_ || keyspace_->used_bytes() <= maxmemory) return false;
+  const storage::EvictResult r = keyspace_->EvictToLimit(maxmemory, EvictionOptionsNow());
+  if (r.status == storage::EvictStatus::kRunning) StartEvictionJob();
+  return r.status == storage::EvictStatus::kFail;
+}
+
+void Server::StartEvictionJob() {
+  if (workers_.empty() || shutting_down_.load() || eviction_job_.exchange(true)) return;
+  Worker& w = *workers_[eviction_worker_.fetch_add(1) % workers_.size()];
+  asio::post(w.ctx, [this] { RunEvictionJob(); });
+}
+
+void Server::RunEvictionJob() {
+  const auto maxmemory = static_cast<uint64_t>(maxmemory_.load(std::memory_order_relaxed));
+  storage::EvictStatus status = storage::EvictStatus::kOk;
+  if (maxmemory != 0 && !shutting_down_.load()) {
+    status = keyspace_->EvictToLimit(maxmemory, EvictionOptionsNow()).status;
+    // Keys evicted under BCAST prefixes.
+    tracking_.BroadcastPending();
+  }
+  if (status == storage::EvictStatus::kRunning && !shutting_down_.load()) {
+    // The next step goes behind whatever clients the workers have queued meanwhile.
+    Worker& w = *workers_[eviction_worker_.fetch_add(1) % workers_.size()];
+    asio::post(w.ctx, [this] { RunEvictionJob(); });
+    return;
+  }
+  eviction_job_.store(false);
 }
 
 bool Server::OpenTcpListeners() {
@@ -261,6 +334,13 @@ bool Server::Start() {
   keyspace_->SetObserver([this](int db, std::string_view key, storage::KeyEvent event) {
     OnKeyEvent(db, key, event);
   });
+  start_time_ms_ = NowMs();
+  run_id_ = RandomHex40();
+  replid_ = RandomHex40();
+  executable_ = ExecutablePath();
+  used_memory_startup_ = keyspace_->Stats().used_bytes;
+  used_memory_peak_.store(used_memory_startup_, std::memory_order_relaxed);
+  last_sample_ms_ = start_time_ms_;
   ApplyAccessPolicy();
   obuf_limits_.Parse(config_.GetString("client-output-buffer-limit"));
   config_.OnChange("client-output-buffer-limit", [this](config::Config& c) {
@@ -272,6 +352,34 @@ bool Server::Start() {
       ApplyAccessPolicy();
       return config::Status::Ok();
     });
+  }
+  // A lower maxmemory (or a policy that can now evict) takes effect at once: the eviction
+  // job brings memory down in steps; meanwhile every command evicts before it runs.
+  // maxmemory-samples, maxmemory-eviction-tenacity and lazyfree-lazy-eviction are read on
+  // each eviction.
+  config_.OnChange("maxmemory", [this](config::Config& c) {
+    const auto maxmemory = static_cast<uint64_t>(c.GetInt("maxmemory"));
+    if (maxmemory != 0 && keyspace_->used_bytes() > maxmemory) {
+      spdlog::warn(
+          "WARNING: the new maxmemory value set via CONFIG SET ({}) is smaller than the current "
+          "memory usage ({}). This will result in key eviction and/or the inability to accept "
+          "new write commands depending on the maxmemory-policy.",
+          maxmemory, keyspace_->used_bytes());
+      StartEvictionJob();
+    }
+    return config::Status::Ok();
+  });
+  config_.OnChange("maxmemory-policy", [this](config::Config& c) {
+    const auto maxmemory = static_cast<uint64_t>(c.GetInt("maxmemory"));
+    if (maxmemory != 0 && keyspace_->used_bytes() > maxmemory) StartEvictionJob();
+    return config::Status::Ok();
+  });
+  if (const auto maxmemory = static_cast<uint64_t>(config_.GetInt("maxmemory"));
+      maxmemory != 0 && maxmemory < 1024 * 1024) {
+    spdlog::warn(
+        "WARNING: You specified a maxmemory value that is less than 1MB (current value is {} "
+        "bytes). Are you sure this is what you really want?",
+        maxmemory);
   }
   for (size_t i = 0; i < threads; ++i) {
     auto w = std::make_unique<Worker>();
@@ -396,7 +504,9 @@ void Server::ScheduleCron(Worker& worker) {
   if (hz <= 0) hz = 10;
   worker.cron->expires_after(std::chrono::milliseconds(1000 / hz));
   worker.cron->async_wait([this, &worker](const boost::system::error_code& ec) {
-    if (ec) return;
+    // A tick that had already fired when shutdown cancelled the timer must not re-arm it, or
+    // the worker's context never runs out of work.
+    if (ec || shutting_down_.load()) return;
     Cron(worker);
     ScheduleCron(worker);
   });
@@ -404,6 +514,7 @@ void Server::ScheduleCron(Worker& worker) {
 
 void Server::Cron(Worker& worker) {
   const int64_t now = NowMs();
+  if (worker.index == 0 && now - last_sample_ms_ >= 90) SampleMetrics(now);
   const int64_t timeout = config_.GetInt("timeout");
   // Each worker reclaims expired keys of its share of the shards in rounds of bounded work,
   // going on while a shard reports more due, up to a quarter of the tick (Redis's active
@@ -423,6 +534,15 @@ void Server::Cron(Worker& worker) {
   }
   // Keys the cycle expired under BCAST prefixes.
   tracking_.BroadcastPending();
+  // Memory over maxmemory with no command arriving to evict (a limit lowered, a large write
+  // just under it): the eviction job brings it down.
+  if (worker.index == 0) {
+    const auto maxmemory = static_cast<uint64_t>(maxmemory_.load(std::memory_order_relaxed));
+    if (maxmemory != 0 && keyspace_->used_bytes() > maxmemory &&
+        maxmemory_policy_.load(std::memory_order_relaxed) != config::kNoEviction) {
+      StartEvictionJob();
+    }
+  }
   auto& conns = worker.connections;
   for (auto& c : conns) c->CheckIdle(now, timeout);
   std::erase_if(conns, [](const std::shared_ptr<Connection>& c) { return c->closed(); });
@@ -462,6 +582,101 @@ void Server::RequestShutdown(commands::ShutdownMode mode) {
     spdlog::warn("User requested shutdown...");
     DoShutdown("command");
   });
+}
+
+void InstantaneousMetric::Sample(uint64_t value, int64_t now_ms) {
+  std::lock_guard lock(mu_);
+  const int64_t elapsed = now_ms - last_ms_;
+  // A reset (CONFIG RESETSTAT) moves the counter back: that interval counts as nothing.
+  const uint64_t delta = value >= last_value_ ? value - last_value_ : 0;
+  samples_[idx_] = elapsed > 0 && last_ms_ > 0
+                       ? static_cast<double>(static_cast<int64_t>(delta) * 1000 / elapsed)
+                       : 0;
+  idx_ = (idx_ + 1) % kSamples;
+  last_ms_ = now_ms;
+  last_value_ = value;
+}
+
+double InstantaneousMetric::PerSecond() const {
+  std::lock_guard lock(mu_);
+  double sum = 0;
+  for (double s : samples_) sum += s;
+  return sum / kSamples;
+}
+
+void Server::SampleMetrics(int64_t now_ms) {
+  last_sample_ms_ = now_ms;
+  const commands::ThreadTotals t = commands::SumThreadTotals();
+  ops_metric_.Sample(t.commands_processed, now_ms);
+  net_in_metric_.Sample(t.net_input_bytes, now_ms);
+  net_out_metric_.Sample(t.net_output_bytes, now_ms);
+  UsedMemoryForInfo();
+  storage::KeyspaceStats stats = keyspace_->Stats();
+  std::vector<storage::DbStats> dbs = keyspace_->PerDbStats();
+  std::lock_guard lock(sample_mu_);
+  sampled_stats_ = stats;
+  sampled_db_stats_ = std::move(dbs);
+  sampled_ = true;
+}
+
+uint64_t Server::UsedMemoryForInfo(uint64_t* client_buffers, uint64_t* max_input,
+                                   uint64_t* max_output) {
+  uint64_t buffers = 0, in = 0, out = 0;
+  {
+    std::lock_guard lock(registry_mu_);
+    for (auto& [id, conn] : clients_) {
+      const uint64_t q = conn->state().query_buffer_bytes.load(std::memory_order_relaxed);
+      const uint64_t o = conn->state().output_buffer_bytes.load(std::memory_order_relaxed);
+      // The connection itself (its 16 KiB read buffer included) and its buffers.
+      buffers += sizeof(Connection) + q + o;
+      in = std::max(in, q);
+      out = std::max(out, o);
+    }
+  }
+  if (client_buffers) *client_buffers = buffers;
+  if (max_input) *max_input = in;
+  if (max_output) *max_output = out;
+  const uint64_t used = (keyspace_ ? keyspace_->used_bytes() : 0) + buffers;
+  uint64_t peak = used_memory_peak_.load(std::memory_order_relaxed);
+  while (peak < used && !used_memory_peak_.compare_exchange_weak(peak, used)) {
+  }
+  return used;
+}
+
+void Server::FillInfo(commands::ServerInfo* info) {
+  info->start_time_ms = start_time_ms_;
+  info->tcp_port = static_cast<int>(config_.GetInt("port"));
+  info->run_id = run_id_;
+  info->replid = replid_;
+  info->executable = executable_;
+  int64_t hz = config_.GetInt("hz");
+  info->hz = hz <= 0 ? 10 : hz;
+  info->io_threads = static_cast<int>(workers_.size());
+  info->connected_clients = connected_.load();
+  info->blocked_clients = blocking_.blocked_clients();
+  info->used_memory = UsedMemoryForInfo(&info->client_buffers_bytes,
+                                        &info->client_recent_max_input_buffer,
+                                        &info->client_recent_max_output_buffer);
+  info->used_memory_peak = used_memory_peak_.load(std::memory_order_relaxed);
+  info->used_memory_startup = used_memory_startup_;
+  info->total_connections_received =
+      stats_.total_connections_received.load(std::memory_order_relaxed);
+  info->rejected_connections = stats_.rejected_connections.load(std::memory_order_relaxed);
+  info->instantaneous_ops_per_sec = static_cast<uint64_t>(ops_metric_.PerSecond());
+  info->instantaneous_input_kbps = net_in_metric_.PerSecond() / 1024;
+  info->instantaneous_output_kbps = net_out_metric_.PerSecond() / 1024;
+  std::lock_guard lock(sample_mu_);
+  info->keyspace_sampled = sampled_;
+  info->keyspace_stats = sampled_stats_;
+  info->db_stats = sampled_db_stats_;
+}
+
+// Redis's resetServerStats: the counters go back to zero; gauges (clients, keys) stay.
+void Server::ResetStats() {
+  stats_.total_connections_received.store(0, std::memory_order_relaxed);
+  stats_.rejected_connections.store(0, std::memory_order_relaxed);
+  commands::ResetCommandStats();
+  if (keyspace_) keyspace_->ResetStats();
 }
 
 void Server::DoShutdown(const char* reason) {
@@ -578,10 +793,14 @@ bool Server::ServeWaiter(Waiter& w) {
   protocol::ReplyBuilder reply(&out, w.conn->state().protocol.load());
   commands::CommandContext ctx{w.argv, reply, w.conn->state(), *this, *w.spec};
   tls_rerun = &w;
+  const uint64_t errors = commands::ThreadErrorReplies();
+  const uint64_t start = commands::MonotonicNs();
   w.spec->handler(ctx);
   tls_rerun = nullptr;
   if (w.still_blocked) return w.conn->closing();
-  stats_.total_commands_processed.fetch_add(1, std::memory_order_relaxed);
+  // Its time and latency, now that it is served (Redis's updateStatsOnUnblock).
+  commands::RecordServed(*w.spec, commands::MonotonicNs() - start,
+                         commands::ThreadErrorReplies() != errors);
   w.conn->Unblock(&w, std::move(out));
   return true;
 }

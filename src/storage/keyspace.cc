@@ -194,11 +194,19 @@ Access::Access(Access&& other) noexcept
 Access::~Access() {
   if (ks_ == nullptr || borrowed_) return;
   if (all_) {
-    for (size_t i = ks_->shard_count_; i-- > 0;) ks_->shard(i).mu.unlock();
+    for (size_t i = ks_->shard_count_; i-- > 0;) {
+      Shard& s = ks_->shard(i);
+      s.PublishUsed();
+      s.mu.unlock();
+    }
     return;
   }
   const uint32_t* held = spill_.empty() ? inline_ : spill_.data();
-  for (uint32_t i = count_; i-- > 0;) ks_->shard(held[i]).mu.unlock();
+  for (uint32_t i = count_; i-- > 0;) {
+    Shard& s = ks_->shard(held[i]);
+    s.PublishUsed();
+    s.mu.unlock();
+  }
 }
 
 void Access::LockSorted() {
@@ -267,11 +275,11 @@ bool Access::Delete(int db, std::string_view key, bool async) {
   return s.Delete(db, hash, key, KeyEvent::kDeleted, async, now_ms_);
 }
 
-bool Access::Evict(int db, std::string_view key) {
+bool Access::Evict(int db, std::string_view key, bool async) {
   CheckDb(db);
   uint64_t hash;
   Shard& s = ShardFor(key, &hash);
-  return s.Delete(db, hash, key, KeyEvent::kEvicted, false, now_ms_);
+  return s.Delete(db, hash, key, KeyEvent::kEvicted, async, now_ms_);
 }
 
 void Access::ReplaceValue(EntryRef* e, Value value) {
@@ -364,8 +372,9 @@ CopyResult Access::Copy(int src_db, std::string_view src, int dst_db, std::strin
   Value copy = from.CloneValue();
   const int64_t expire = from.expire_ms();
   // As Redis's COPY ... REPLACE: the old destination goes first, so the copy is a new key.
-  if (existing) sd.Erase(existing.table_, dst_db, hd, existing.entry_, KeyEvent::kDeleted, false,
-                         /*notify=*/false);
+  if (existing)
+    sd.Erase(existing.table_, dst_db, hd, existing.entry_, KeyEvent::kDeleted, false,
+             /*notify=*/false);
   sd.Set(dst_db, hd, dst, PayloadFromValue(copy), expire, false, now_ms_);
   return CopyResult::kOk;
 }
@@ -584,6 +593,7 @@ uint64_t Keyspace::ScanImpl(int db, uint64_t cursor, const ScanOptions& opts,
     if (lock) {
       std::lock_guard<std::mutex> guard(s.mu);
       pos = s.Scan(db, pos, o, count, &visited, &iterations, clock_->NowMs(), out);
+      s.PublishUsed();
     } else {
       pos = s.Scan(db, pos, o, count, &visited, &iterations, now, out);
     }
@@ -595,7 +605,9 @@ uint64_t Keyspace::ScanImpl(int db, uint64_t cursor, const ScanOptions& opts,
 ExpireCycleResult Keyspace::ActiveExpireShard(size_t index, size_t budget) {
   Shard& s = shard(index);
   std::lock_guard<std::mutex> guard(s.mu);
-  return s.ActiveExpire(budget, clock_->NowMs());
+  ExpireCycleResult r = s.ActiveExpire(budget, clock_->NowMs());
+  s.PublishUsed();
+  return r;
 }
 
 ExpireCycleResult Keyspace::ActiveExpireCycle(size_t budget_per_shard) {
@@ -615,6 +627,7 @@ bool Keyspace::RehashStep(size_t budget_per_shard) {
     Shard& s = shard(i);
     std::lock_guard<std::mutex> guard(s.mu);
     any |= s.RehashStep(budget_per_shard);
+    s.PublishUsed();
   }
   return any;
 }
@@ -625,6 +638,7 @@ KeyspaceStats Keyspace::Stats() const {
     Shard& s = shard(i);
     std::lock_guard<std::mutex> guard(s.mu);
     s.AddStats(&stats);
+    s.PublishUsed(/*force=*/true);
   }
   stats.lazyfree_pending_objects = freer_->pending_objects();
   stats.lazyfreed_objects = freer_->freed_objects();

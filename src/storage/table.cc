@@ -31,6 +31,11 @@ Table::~Table() {
   FreeAll(&ht_[1]);
 }
 
+void Table::FreeSlots(Ht* ht) {
+  if (ht->slots != nullptr) slot_bytes_ -= malloc_usable_size(ht->slots);
+  std::free(ht->slots);
+}
+
 void Table::FreeAll(Ht* ht) {
   for (size_t i = 0; i < ht->size(); ++i) {
     for (uint64_t slot = ht->slots[i]; slot != 0;) {
@@ -108,6 +113,7 @@ void Table::StartResize(size_t size) {
     std::fprintf(stderr, "cachet: out of memory growing a table to %zu buckets\n", size);
     std::abort();
   }
+  slot_bytes_ += malloc_usable_size(slots);
   if (ht_[0].slots == nullptr) {
     ht_[0].slots = slots;
     ht_[0].mask = size - 1;
@@ -120,7 +126,7 @@ void Table::StartResize(size_t size) {
 }
 
 void Table::FinishRehash() {
-  std::free(ht_[0].slots);
+  FreeSlots(&ht_[0]);
   ht_[0] = ht_[1];
   ht_[1] = Ht{};
   rehash_idx_ = -1;
@@ -161,7 +167,7 @@ bool Table::MaybeShrink() {
   if (rehashing() || ht_[0].slots == nullptr) return false;
   const size_t size = ht_[0].size();
   if (ht_[0].used == 0) {
-    std::free(ht_[0].slots);
+    FreeSlots(&ht_[0]);
     ht_[0] = Ht{};
     return false;
   }
@@ -195,11 +201,7 @@ Entry* Table::RandomEntry(uint64_t (*next_random)(void*), void* rng) const {
 }
 
 size_t Table::bytes() const {
-  size_t n = static_cast<size_t>(entry_bytes_) + expiry_.bytes();
-  for (const Ht& ht : ht_) {
-    if (ht.slots != nullptr) n += malloc_usable_size(ht.slots);
-  }
-  return n;
+  return static_cast<size_t>(entry_bytes_) + expiry_.bytes() + slot_bytes_;
 }
 
 }  // namespace cachet::storage::detail

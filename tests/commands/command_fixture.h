@@ -65,6 +65,11 @@ class FakeServer : public commands::ServerApi {
   }
   void RequestShutdown(commands::ShutdownMode mode) override { shutdowns.push_back(mode); }
   uint64_t connected_clients() const override { return 1; }
+  // Records the call and resets the keyspace's counters, as the server does.
+  void ResetStats() override {
+    ++reset_stats_calls;
+    keyspace_.ResetStats();
+  }
   // Records the call; the client gets no reply (a real server parks it).
   void BlockOnKeys(commands::CommandContext&, const std::vector<std::string>& keys,
                    int64_t timeout_ms, commands::BlockTimeoutReply) override {
@@ -95,6 +100,7 @@ class FakeServer : public commands::ServerApi {
   commands::Tracking tracking_{pubsub_};
   std::vector<commands::ClientFilter> killed;
   std::vector<commands::ShutdownMode> shutdowns;
+  int reset_stats_calls = 0;
 };
 
 class CommandTest : public ::testing::Test {
@@ -156,7 +162,9 @@ class CommandTest : public ::testing::Test {
     storage::Access acc = keyspace().Lock(key);
     storage::EntryRef e = acc.Find(0, key, storage::kLookupNoStats | storage::kLookupNoTouch);
     if (!e) return "none";
-    if (e.object() != nullptr) EXPECT_EQ(e.encoding(), e.object()->encoding()) << key;
+    if (e.object() != nullptr) {
+      EXPECT_EQ(e.encoding(), e.object()->encoding()) << key;
+    }
     return std::string(storage::EncodingName(e.encoding()));
   }
 

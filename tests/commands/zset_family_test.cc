@@ -478,7 +478,10 @@ TEST_F(ZSetFamilyTest, MultiKeyReadsAreAtomicAcrossShards) {
   RunRaw({"zadd", "a", "1", "m", "0", "pad"});
   RunRaw({"zadd", "b", "0", "pad"});
   std::atomic<bool> stop{false};
+  std::atomic<int> checks{0};
   std::thread mover([&] {
+    // Start once the reader is running, so the two always overlap.
+    while (checks.load() == 0) std::this_thread::yield();
     commands::ClientState client;
     client.authenticated = true;
     auto run = [&](const std::vector<std::string>& argv) {
@@ -495,7 +498,6 @@ TEST_F(ZSetFamilyTest, MultiKeyReadsAreAtomicAcrossShards) {
     }
     stop = true;
   });
-  int checks = 0;
   while (!stop) {
     EXPECT_EQ(Int({"zintercard", "2", "a", "b"}), 1);  // pad only
     EXPECT_EQ(List({"zunion", "2", "a", "b"}), (std::vector<std::string>{"pad", "m"}));

@@ -284,10 +284,9 @@ TEST_F(KeyspaceTest, ObserverSeesEveryChange) {
   }
   using E = KeyEvent;
   const std::vector<std::tuple<int, std::string, KeyEvent>> expect = {
-      {0, "a", E::kCreated}, {0, "a", E::kWritten}, {0, "a", E::kWritten},
-      {0, "a", E::kWritten}, {0, "b", E::kCreated}, {0, "a", E::kDeleted},
-      {0, "b", E::kWritten}, {0, "b", E::kDeleted}, {0, "a", E::kCreated},
-      {0, "a", E::kWritten}, {0, "a", E::kEvicted}, {1, "", E::kFlushed},
+      {0, "a", E::kCreated}, {0, "a", E::kWritten}, {0, "a", E::kWritten}, {0, "a", E::kWritten},
+      {0, "b", E::kCreated}, {0, "a", E::kDeleted}, {0, "b", E::kWritten}, {0, "b", E::kDeleted},
+      {0, "a", E::kCreated}, {0, "a", E::kWritten}, {0, "a", E::kEvicted}, {1, "", E::kFlushed},
       {-1, "", E::kFlushed}, {0, "", E::kSwapped},  {2, "", E::kSwapped},
   };
   EXPECT_EQ(events_, expect);

@@ -102,6 +102,11 @@ struct CommandSpec {
   // Derived at registration.
   uint64_t flag_bits = 0;
   const CommandSpec* parent = nullptr;
+  // Dense index of this command or subcommand in its registry (per-command statistics).
+  size_t stats_index = 0;
+  // The family's function. At registration `handler` becomes the statistics recorder
+  // (command_stats.h), which calls this one.
+  Handler run = nullptr;
 
   bool Has(CommandFlag f) const { return (flag_bits & f) != 0; }
   // Whether argc satisfies the arity.

@@ -34,6 +34,7 @@ class Dispatcher {
   const CommandRegistry& registry_;
   ServerApi& server_;
   const std::atomic<int64_t>& tracking_max_keys_;
+  const std::atomic<int64_t>& latency_tracking_;
 };
 
 }  // namespace cachet::commands

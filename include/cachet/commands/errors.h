@@ -37,9 +37,19 @@ inline constexpr std::string_view kInvalidArgsForCommand = "ERR Invalid argument
 inline constexpr std::string_view kInvalidNumberOfArgs = "ERR Invalid number of arguments specified for command";
 inline constexpr std::string_view kNoKeyArgs = "ERR The command has no key arguments";
 inline constexpr std::string_view kShutdownErrors = "ERR Errors trying to SHUTDOWN. Check logs.";
+inline constexpr std::string_view kOom = "OOM command not allowed when used memory > 'maxmemory'.";
+// EXEC refused while out of memory (Redis's execCommandAbort with the OOM error).
+inline constexpr std::string_view kExecAbortOom =
+    "EXECABORT Transaction discarded because of: OOM command not allowed when used memory > "
+    "'maxmemory'.";
 inline constexpr std::string_view kPubSubContext =
     "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are "
     "allowed in this context";
+inline constexpr std::string_view kNoConfigFile = "ERR The server is running without a config file";
+// CONFIG REWRITE's failure, followed by strerror's text.
+inline constexpr std::string_view kRewriteFailedPrefix = "ERR Rewriting config file: ";
+// CONFIG SET's errors come from the config layer; this prefix makes them replies.
+inline constexpr std::string_view kErrPrefix = "ERR ";
 
 // "ERR unknown command '<name>', with args beginning with: '<a>' '<b>' "
 std::string UnknownCommand(std::string_view name, const std::string* args, size_t nargs);

@@ -24,9 +24,12 @@ class CommandRegistry {
   // Every top-level command, in registration order.
   const std::vector<std::unique_ptr<CommandSpec>>& all() const { return commands_; }
   size_t size() const { return commands_.size(); }
+  // Commands and subcommands registered: every stats_index is below this.
+  size_t stats_slots() const { return next_stats_index_; }
 
  private:
   std::vector<std::unique_ptr<CommandSpec>> commands_;
+  size_t next_stats_index_ = 0;
   std::unordered_map<std::string, CommandSpec*> by_name_;
 };
 
@@ -37,6 +40,7 @@ void RegisterAllCommands(CommandRegistry& registry);
 void RegisterConnectionFamily(CommandRegistry& registry);
 void RegisterClientFamily(CommandRegistry& registry);
 void RegisterServerFamily(CommandRegistry& registry);
+void RegisterConfigFamily(CommandRegistry& registry);
 void RegisterIntrospectionFamily(CommandRegistry& registry);
 void RegisterStringFamily(CommandRegistry& registry);
 void RegisterKeysFamily(CommandRegistry& registry);
@@ -47,6 +51,7 @@ void RegisterHashFamily(CommandRegistry& registry);
 void RegisterListFamily(CommandRegistry& registry);
 void RegisterZSetFamily(CommandRegistry& registry);
 void RegisterPubSubFamily(CommandRegistry& registry);
+void RegisterInfoFamily(CommandRegistry& registry);
 
 // The registry the introspection commands read (set once at start-up).
 const CommandRegistry& GlobalRegistry();

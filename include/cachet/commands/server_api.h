@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "cachet/storage/keyspace.h"
+
 namespace cachet::config {
 class Config;
 }
@@ -39,6 +41,38 @@ struct ClientFilter {
 
 enum class ShutdownMode { kDefault, kNoSave, kSave };
 
+// What INFO needs from the server beyond the config, the keyspace, the pub/sub hub, the
+// tracking table and the per-command statistics (command_stats.h).
+struct ServerInfo {
+  int64_t start_time_ms = 0;  // Unix ms when the server started
+  int tcp_port = 0;           // the TCP port listened on (0: none)
+  std::string run_id;         // 40 hex characters, random per start
+  std::string replid;         // 40 hex characters, random per start (master_replid)
+  std::string executable;     // absolute path of the running binary
+  int64_t hz = 10;            // the cron frequency in use
+  int io_threads = 1;         // worker threads running commands
+  uint64_t connected_clients = 0;
+  uint64_t blocked_clients = 0;
+  uint64_t clients_in_timeout_table = 0;  // blocked clients with a deadline
+  uint64_t client_recent_max_input_buffer = 0;
+  uint64_t client_recent_max_output_buffer = 0;
+  uint64_t client_buffers_bytes = 0;  // query and output buffers of every client
+  uint64_t total_connections_received = 0;
+  uint64_t rejected_connections = 0;
+  uint64_t instantaneous_ops_per_sec = 0;
+  double instantaneous_input_kbps = 0;
+  double instantaneous_output_kbps = 0;
+  uint64_t used_memory = 0;          // keyspace bytes plus client buffers (0: INFO computes it)
+  uint64_t used_memory_peak = 0;     // the largest used_memory seen (0: not tracked)
+  uint64_t used_memory_startup = 0;  // used_memory once started, before any client
+  // The keyspace's figures as the cron last sampled them (at most 100 ms old), for INFO inside
+  // EXEC, whose hold on some shards forbids locking them all again. keyspace_sampled is false
+  // when there is no sample.
+  bool keyspace_sampled = false;
+  storage::KeyspaceStats keyspace_stats;
+  std::vector<storage::DbStats> db_stats;
+};
+
 class ServerApi {
  public:
   virtual ~ServerApi() = default;
@@ -60,6 +94,19 @@ class ServerApi {
   // Begins a graceful shutdown: stop accepting, close clients, exit 0.
   virtual void RequestShutdown(ShutdownMode mode) = 0;
   virtual uint64_t connected_clients() const = 0;
+  // CONFIG RESETSTAT: zeroes the statistics INFO reports (commands processed, connections
+  // received and rejected, keyspace hits/misses, expired and evicted keys).
+  virtual void ResetStats() = 0;
+  // The server's figures for INFO. The default leaves *info as constructed (a server with
+  // no sockets).
+  virtual void FillInfo(ServerInfo* info) {}
+
+  // Redis's performEvictions(), run before every command: when maxmemory is set and used
+  // memory is over it, evicts keys per maxmemory-policy (for at most the time
+  // maxmemory-eviction-tenacity allows) and returns true when memory is still over the limit
+  // with nothing more to evict (noeviction, or volatile-* with no key with a TTL left): the
+  // state in which deny-oom commands are refused. Must be called holding no Access.
+  virtual bool PerformEvictions() { return false; }
 
   // Reports a keyspace change (see notify.h); published per notify-keyspace-events. Safe to
   // call with shard locks held (the hub's publish is lock-safe under them).

@@ -1,6 +1,7 @@
 // Builds RESP2 or RESP3 replies into a caller-owned buffer from one set of calls.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -64,8 +65,15 @@ class ReplyBuilder {
   // Number of Error() calls since construction (for stats).
   uint64_t error_count() const { return errors_; }
 
+  // Called by every ReplyBuilder's Error() with the message (its leading '-' removed), on the
+  // replying thread: the server's error statistics. nullptr (the default): none.
+  using ErrorHook = void (*)(std::string_view message);
+  static void SetErrorHook(ErrorHook hook) { error_hook_.store(hook, std::memory_order_relaxed); }
+
  private:
   void Header(char type, int64_t n);
+
+  inline static std::atomic<ErrorHook> error_hook_{nullptr};
 
   std::string* out_;
   int protocol_;

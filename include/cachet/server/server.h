@@ -47,10 +47,28 @@ struct OutputBufferLimits {
   void Parse(const std::string& rendered);
 };
 
+// Connection counters (touched once per connection). Per-command and traffic counters are
+// per-thread (commands/command_stats.h).
 struct ServerStats {
   std::atomic<uint64_t> total_connections_received{0};
   std::atomic<uint64_t> rejected_connections{0};
-  std::atomic<uint64_t> total_commands_processed{0};
+};
+
+// Redis's instantaneous metrics: 16 samples of a rate, one every 100 ms, averaged.
+class InstantaneousMetric {
+ public:
+  static constexpr int kSamples = 16;
+  // Records the rate since the previous sample, from the counter's value now.
+  void Sample(uint64_t value, int64_t now_ms);
+  // The mean of the samples, per second.
+  double PerSecond() const;
+
+ private:
+  mutable std::mutex mu_;
+  int64_t last_ms_ = 0;            // guarded by mu_
+  uint64_t last_value_ = 0;        // guarded by mu_
+  double samples_[kSamples] = {};  // guarded by mu_
+  int idx_ = 0;                    // guarded by mu_
 };
 
 class Server : public commands::ServerApi {
@@ -75,6 +93,9 @@ class Server : public commands::ServerApi {
   int KillClients(const commands::ClientFilter& filter) override;
   void RequestShutdown(commands::ShutdownMode mode) override;
   uint64_t connected_clients() const override { return connected_.load(); }
+  void ResetStats() override;
+  void FillInfo(commands::ServerInfo* info) override;
+  bool PerformEvictions() override;
   void BlockOnKeys(commands::CommandContext& ctx, const std::vector<std::string>& keys,
                    int64_t timeout_ms, commands::BlockTimeoutReply on_timeout) override;
   // Publishes per notify-keyspace-events (read from the config's atomic on every call, so
@@ -88,6 +109,9 @@ class Server : public commands::ServerApi {
   BlockingRegistry& blocking() { return blocking_; }
   // Serves the clients blocked on keys this thread's last command wrote.
   void ServeBlocked();
+  // INFO memory's used_memory: the keyspace's accounting (storage.md), as last published by
+  // the shards; and the evictions so far are KeyspaceStats::evicted_keys.
+  uint64_t used_memory() const { return keyspace_ ? keyspace_->used_bytes() : 0; }
   ServerStats& stats() { return stats_; }
   const OutputBufferLimits& output_limits() const { return obuf_limits_; }
   // The figures INFO's clients and stats sections report for pub/sub and tracking.
@@ -99,6 +123,14 @@ class Server : public commands::ServerApi {
  private:
   // Tells the keyspace which access data (LRU or LFU) maxmemory-policy needs.
   void ApplyAccessPolicy();
+  // maxmemory-policy, maxmemory-samples, maxmemory-eviction-tenacity and
+  // lazyfree-lazy-eviction as they stand now.
+  storage::EvictionOptions EvictionOptionsNow() const;
+  // Redis's evictionTimeProc: while used memory is over maxmemory, evicts in time-bounded
+  // steps posted to the workers in turn, so clients are served between steps. At most one
+  // job runs at a time.
+  void StartEvictionJob();
+  void RunEvictionJob();
   // The keyspace observer: WATCH, blocked clients, tracking, expired/evicted notifications.
   void OnKeyEvent(int db, std::string_view key, storage::KeyEvent event);
   bool OpenTcpListeners();
@@ -109,6 +141,11 @@ class Server : public commands::ServerApi {
   void Adopt(Socket socket, Worker& worker, bool unix_socket);
   Worker& NextWorker();
   void ScheduleCron(Worker& worker);
+  // Every 100 ms (on worker 0's cron): instantaneous metrics and the used-memory peak.
+  void SampleMetrics(int64_t now_ms);
+  // INFO's used_memory: the keyspace's bytes plus every client's buffers.
+  uint64_t UsedMemoryForInfo(uint64_t* client_buffers = nullptr, uint64_t* max_input = nullptr,
+                             uint64_t* max_output = nullptr);
   void Cron(Worker& worker);
   void DoShutdown(const char* reason);
   // Runs a blocked command again; true when it was served (or its client is gone).
@@ -120,10 +157,31 @@ class Server : public commands::ServerApi {
   commands::PubSubHub pubsub_;
   commands::Tracking tracking_{pubsub_};
   const std::atomic<int64_t>& notify_flags_;
+  // maxmemory and the eviction directives, read on the command path.
+  const std::atomic<int64_t>& maxmemory_;
+  const std::atomic<int64_t>& maxmemory_policy_;
+  const std::atomic<int64_t>& maxmemory_samples_;
+  const std::atomic<int64_t>& eviction_tenacity_;
+  const std::atomic<int64_t>& lazyfree_eviction_;
+  std::atomic<bool> eviction_job_{false};
+  std::atomic<size_t> eviction_worker_{0};
   OutputBufferLimits obuf_limits_;
   commands::CommandRegistry registry_;
   commands::Dispatcher dispatcher_;
   ServerStats stats_;
+  // INFO's identity and start figures, set by Start().
+  int64_t start_time_ms_ = 0;
+  std::string run_id_;
+  std::string replid_;
+  std::string executable_;
+  uint64_t used_memory_startup_ = 0;
+  std::atomic<uint64_t> used_memory_peak_{0};
+  int64_t last_sample_ms_ = 0;  // worker 0 only
+  InstantaneousMetric ops_metric_, net_in_metric_, net_out_metric_;
+  std::mutex sample_mu_;
+  storage::KeyspaceStats sampled_stats_;            // guarded by sample_mu_
+  std::vector<storage::DbStats> sampled_db_stats_;  // guarded by sample_mu_
+  bool sampled_ = false;                            // guarded by sample_mu_
   BlockingRegistry blocking_;
 
   boost::asio::io_context main_ctx_{1};

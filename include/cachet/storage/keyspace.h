@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "cachet/storage/clock.h"
+#include "cachet/storage/eviction.h"
 #include "cachet/storage/lru.h"
 #include "cachet/storage/value.h"
 
@@ -220,8 +221,9 @@ class Access {
   // than kLazyFreeThreshold elements is freed on the background thread (UNLINK). Notifies
   // kDeleted.
   bool Delete(int db, std::string_view key, bool async = false);
-  // Deletes key as an eviction (evicted_keys, KeyEvent::kEvicted); false if absent.
-  bool Evict(int db, std::string_view key);
+  // Deletes key as an eviction (evicted_keys, KeyEvent::kEvicted); false if absent. With
+  // async, a large collection is freed on the background thread (lazyfree-lazy-eviction).
+  bool Evict(int db, std::string_view key, bool async = false);
 
   // --- Writes through an EntryRef (e stays valid and points at the key afterwards) ---
 
@@ -328,6 +330,10 @@ struct KeyspaceOptions {
 // 4 x worker_threads rounded up to a power of two, at least 1, at most kMaxShards.
 size_t DefaultShardCount(size_t worker_threads);
 
+// How far Keyspace::used_bytes() may lag the exact figure, per shard: a shard publishes its
+// change in bytes when the Access that made it ends, once the change reaches this much.
+inline constexpr int64_t kUsedBytesBatch = 4096;
+
 // Counters summed over shards (INFO stats / INFO memory / INFO keyspace).
 struct KeyspaceStats {
   uint64_t keys = 0;
@@ -408,7 +414,29 @@ class Keyspace {
   // budget_per_shard buckets per shard. Returns whether any table is still rehashing.
   bool RehashStep(size_t budget_per_shard);
 
+  // --- Memory and eviction (eviction.h) ---
+
+  // The keyspace's used memory (KeyspaceStats::used_bytes) as the shards last published it:
+  // one relaxed load, for the check before every command. It lags the exact figure by less
+  // than shard_count() * kUsedBytesBatch bytes (each shard publishes when the Access that
+  // changed it ends and its change reaches kUsedBytesBatch; eviction publishes at once).
+  uint64_t used_bytes() const;
+  // Makes used_bytes() exact (as of each shard's turn), locking one shard at a time, and
+  // returns it.
+  uint64_t SyncUsedBytes();
+  // Redis's performEvictions(): while used_bytes() > maxmemory, evicts one key from the next
+  // shard in turn (locking one shard at a time; each shard chooses from its own candidate
+  // pool, or at random, per opts.policy), through the eviction path (evicted_keys,
+  // KeyEvent::kEvicted, lazy freeing when opts.lazy_free). kOk when used memory is at or
+  // under maxmemory; kRunning when opts.time_limit_us ran out first; kFail when over the
+  // limit with nothing evictable (noeviction, or volatile-* and no key with a TTL left),
+  // judged on the exact figure (SyncUsedBytes), not the published one. Safe to call from
+  // several threads at once; must not be called while holding an Access.
+  EvictResult EvictToLimit(uint64_t maxmemory, const EvictionOptions& opts);
+
   // --- Statistics ---
+  // Exact figures, summed under each shard's lock in turn; also brings used_bytes() up to
+  // date with them.
   KeyspaceStats Stats() const;
   std::vector<DbStats> PerDbStats() const;
   // CONFIG RESETSTAT: zeroes expired_keys, evicted_keys, keyspace_hits, keyspace_misses.
@@ -437,6 +465,10 @@ class Keyspace {
   std::atomic<int> lfu_decay_time_{kDefaultLfuDecayTime};
   std::unique_ptr<detail::LazyFreer> freer_;
   std::vector<std::unique_ptr<Shard>> shards_;
+  // Sum of what the shards published (Shard::PublishUsed).
+  alignas(64) std::atomic<int64_t> used_bytes_{0};
+  // The shard the next eviction starts from.
+  alignas(64) std::atomic<uint64_t> evict_cursor_{0};
 };
 
 }  // namespace cachet::storage

@@ -13,6 +13,7 @@
 
 #include "cachet/storage/detail/entry.h"
 #include "cachet/storage/detail/table.h"
+#include "cachet/storage/eviction.h"
 #include "cachet/storage/keyspace.h"
 
 namespace cachet::storage {
@@ -72,6 +73,16 @@ class alignas(64) Shard {
   ExpireCycleResult ActiveExpire(size_t budget, int64_t now);
   bool RehashStep(size_t budget);
 
+  // --- Memory and eviction (eviction.cc) ---
+  // Bytes of every table of the shard (KeyspaceStats::used_bytes's share).
+  size_t BytesNow() const;
+  // Adds the change of BytesNow() since the last call to Keyspace::used_bytes_, when it
+  // reaches kUsedBytesBatch either way, or whatever it is when force.
+  void PublishUsed(bool force = false);
+  // Removes the best victim of this shard under opts.policy (from the candidate pool, or at
+  // random) and returns the bytes that released; -1 when the shard has nothing to evict.
+  int64_t EvictOne(const EvictionOptions& opts, int64_t now);
+
   // --- Counters and notifications ---
   void AddStats(KeyspaceStats* s) const;
   void AddDbStats(std::vector<DbStats>* s) const;
@@ -94,6 +105,11 @@ class alignas(64) Shard {
   // Puts fresh in the place of ref's entry and updates ref. The old entry is freed with its
   // value when destroy_value, else only its shell (fresh took the value over).
   void Rebuild(EntryRef* ref, detail::Entry* fresh, bool destroy_value);
+  // Eviction helpers (eviction.cc).
+  uint64_t EvictionScore(const detail::Entry* e, EvictionPolicy policy, int64_t now) const;
+  void PopulatePool(detail::Table* t, int db, const EvictionOptions& opts, int64_t now);
+  int64_t EvictRandom(const EvictionOptions& opts, int64_t now);
+  int64_t EvictKey(int db, uint64_t hash, std::string_view key, bool async, int64_t now);
 
   Keyspace* ks_;
   uint32_t index_;
@@ -104,6 +120,11 @@ class alignas(64) Shard {
   uint64_t evicted_keys_ = 0;
   uint64_t keyspace_hits_ = 0;
   uint64_t keyspace_misses_ = 0;
+  // What PublishUsed last added to the keyspace's total.
+  int64_t published_bytes_ = 0;
+  detail::EvictionPool pool_;
+  detail::EvictionPool::Candidate victim_;
+  int next_evict_db_ = 0;
 };
 
 // XXH3_64bits of key: picks the shard (low bits) and the bucket (the bits above).

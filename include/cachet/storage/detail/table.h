@@ -67,6 +67,14 @@ class Table {
   void WalkChains(uint64_t hash, Fn&& fn);
   // A uniformly chosen bucket's random entry (Redis's dictGetRandomKey); null when empty.
   Entry* RandomEntry(uint64_t (*next_random)(void*), void* rng) const;
+  // Redis's dictGetSomeKeys, for eviction: offers fn(Entry*) the entries of consecutive
+  // buckets (whole chains) from a random one, both tables while rehashing, until fn has
+  // accepted `count` of them (it returns whether it did) or max_steps bucket positions were
+  // visited; a run of more than max(4, count) empty buckets jumps to another random place.
+  // fn must not change the table. Returns the number accepted.
+  template <typename Fn>
+  size_t Sample(size_t count, size_t max_steps, uint64_t (*next_random)(void*), void* rng,
+                Fn&& fn) const;
 
   // Keys with a TTL, maintained by the owner.
   size_t expires = 0;
@@ -93,11 +101,14 @@ class Table {
   void StartResize(size_t size);
   void FinishRehash();
   static void FreeAll(Ht* ht);
+  // Frees a bucket array, keeping slot_bytes_ right.
+  void FreeSlots(Ht* ht);
 
   int hash_shift_;
   Ht ht_[2];
   int64_t rehash_idx_ = -1;
   int64_t entry_bytes_ = 0;
+  size_t slot_bytes_ = 0;  // malloc_usable_size of both bucket arrays
   ExpiryIndex expiry_;
 };
 
@@ -142,6 +153,48 @@ uint64_t Table::ScanStep(uint64_t v, Fn&& fn) const {
     v = ReverseBits(v);
   } while (v & (m0 ^ m1));
   return v;
+}
+
+template <typename Fn>
+size_t Table::Sample(size_t count, size_t max_steps, uint64_t (*next_random)(void*), void* rng,
+                     Fn&& fn) const {
+  if (size() == 0 || count == 0) return 0;
+  const int tables = rehashing() ? 2 : 1;
+  uint64_t max_mask = ht_[0].mask;
+  if (tables == 2 && ht_[1].mask > max_mask) max_mask = ht_[1].mask;
+  uint64_t i = next_random(rng) & max_mask;
+  size_t accepted = 0;
+  size_t empty_run = 0;
+  while (accepted < count && max_steps-- > 0) {
+    for (int j = 0; j < tables; ++j) {
+      // Buckets of the old table below the rehash index have moved to the new one.
+      if (tables == 2 && j == 0 && i < static_cast<uint64_t>(rehash_idx_)) {
+        if (i >= ht_[1].size()) {
+          i = static_cast<uint64_t>(rehash_idx_);
+        } else {
+          continue;
+        }
+      }
+      const Ht& ht = ht_[j];
+      if (i >= ht.size()) continue;
+      uint64_t slot = ht.slots[i];
+      if (slot == 0) {
+        if (++empty_run >= 5 && empty_run > count) {
+          i = next_random(rng) & max_mask;
+          empty_run = 0;
+        }
+        continue;
+      }
+      empty_run = 0;
+      while (slot != 0) {
+        Entry* e = PtrOf(slot);
+        slot = e->next;
+        if (fn(e) && ++accepted == count) return accepted;
+      }
+    }
+    i = (i + 1) & max_mask;
+  }
+  return accepted;
 }
 
 template <typename Fn>
