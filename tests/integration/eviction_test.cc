@@ -204,9 +204,15 @@ TEST_F(EvictionTest, AllkeysLruKeepsMemoryBoundedUnderAFloodFromManyClients) {
   EXPECT_LE(data, 2 * 1024 * 1024 + 256 * 1024) << keys << " keys";
   EXPECT_GE(data, 1024 * 1024) << keys << " keys";
   EXPECT_LT(keys, written / 10);
-  // 40 MB were written; the process holds far less.
+  // 40 MB were written; the process holds far less. (Under a sanitizer the allocator keeps
+  // freed memory in quarantine, so the server's RSS says nothing about what it holds.)
   const long rss_after = RssKb(server().pid());
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
   EXPECT_LT(rss_after - rss_before, 24 * 1024) << rss_before << " KiB -> " << rss_after;
+#else
+  (void)rss_after;
+  (void)rss_before;
+#endif
   // The most recent write of every client is still readable or was evicted, never damaged.
   EXPECT_EQ(Call(conns[0].get(), {"GET", "last"}), value);
 }
