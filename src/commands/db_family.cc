@@ -14,9 +14,6 @@
 namespace cachet::commands {
 namespace {
 
-constexpr std::string_view kSameObject = "ERR source and destination objects are the same";
-constexpr std::string_view kIntRange =
-    "ERR value is out of range, value must between -2147483648 and 2147483647";
 constexpr std::string_view kInvalidFirstDb = "ERR invalid first DB index";
 constexpr std::string_view kInvalidSecondDb = "ERR invalid second DB index";
 
@@ -31,7 +28,7 @@ bool ParseIntOrReply(CommandContext& ctx, const std::string& arg, int* out,
     if (!message.empty()) {
       ctx.reply.Error(message);
     } else {
-      ctx.reply.Error(is_int ? kIntRange : errors::kNotInteger);
+      ctx.reply.Error(is_int ? errors::kIntRange : errors::kNotInteger);
     }
     return false;
   }
@@ -137,7 +134,7 @@ void MoveCmd(CommandContext& ctx) {
   if (!ParseDbIndexOrReply(ctx, ctx.argv[2], &dst_db)) return;
   const int db = Db(ctx);
   if (dst_db == db) {
-    ctx.reply.Error(kSameObject);
+    ctx.reply.Error(errors::kSameObject);
     return;
   }
   storage::MoveResult result = OpMove(KeyspaceOf(ctx), db, ctx.argv[1], dst_db);

@@ -40,7 +40,6 @@ using storage::ValueType;
 // Errors only this family replies with, worded as Redis 7.0 words them.
 constexpr std::string_view kHashNotInteger = "ERR hash value is not an integer";
 constexpr std::string_view kHashNotFloat = "ERR hash value is not a float";
-constexpr std::string_view kIncrOverflow = "ERR increment or decrement would overflow";
 constexpr std::string_view kIncrNanOrInfinity = "ERR value is NaN or Infinity";
 constexpr std::string_view kResultNanOrInfinity = "ERR increment would produce NaN or Infinity";
 constexpr std::string_view kOutOfRange = "ERR value is out of range";
@@ -73,16 +72,13 @@ void ReplyStatus(CommandContext& ctx, OpStatus status) {
     case OpStatus::kHashNotFloat:
       return ctx.reply.Error(kHashNotFloat);
     case OpStatus::kOverflow:
-      return ctx.reply.Error(kIncrOverflow);
+      return ctx.reply.Error(errors::kIncrOverflow);
     case OpStatus::kNanOrInfinity:
       return ctx.reply.Error(kResultNanOrInfinity);
     case OpStatus::kOk:
       break;
   }
 }
-
-// An argument as Redis's C code compares it (strcasecmp): up to its first NUL byte.
-std::string_view CWord(const std::string& arg) { return std::string_view(arg.c_str()); }
 
 // The conversion thresholds in force now.
 storage::HashLimits Limits(CommandContext& ctx) {

@@ -25,9 +25,6 @@
 namespace cachet::commands {
 namespace {
 
-constexpr std::string_view kSameObject = "ERR source and destination objects are the same";
-constexpr std::string_view kIntRange =
-    "ERR value is out of range, value must between -2147483648 and 2147483647";
 constexpr std::string_view kExpireNxConflict =
     "ERR NX and XX, GT or LT options at the same time are not compatible";
 constexpr std::string_view kExpireGtLtConflict =
@@ -75,7 +72,7 @@ bool ParseIntOrReply(CommandContext& ctx, const std::string& arg, int* out) {
     return false;
   }
   if (v < INT_MIN || v > INT_MAX) {
-    ctx.reply.Error(kIntRange);
+    ctx.reply.Error(errors::kIntRange);
     return false;
   }
   *out = static_cast<int>(v);
@@ -277,7 +274,7 @@ void CopyCmd(CommandContext& ctx) {
     }
   }
   if (src_db == dst_db && argv[1] == argv[2]) {
-    ctx.reply.Error(kSameObject);
+    ctx.reply.Error(errors::kSameObject);
     return;
   }
   storage::CopyResult result = OpCopy(KeyspaceOf(ctx), src_db, argv[1], dst_db, argv[2], replace);

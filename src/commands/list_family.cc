@@ -47,9 +47,6 @@ int Fill(CommandContext& ctx) {
   return static_cast<int>(std::clamp<int64_t>(v, INT32_MIN, INT32_MAX));
 }
 
-// An argument as Redis's C code sees it: up to its first NUL byte.
-std::string_view CWord(const std::string& arg) { return std::string_view(arg.c_str()); }
-
 // LEFT / RIGHT (any case): Redis's getListPositionFromObjectOrReply.
 bool ParseEnd(const std::string& arg, ListEnd* end) {
   if (EqualsNoCase(CWord(arg), "left")) {

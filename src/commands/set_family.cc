@@ -40,19 +40,8 @@ using storage::SetValue;
 using storage::ValueType;
 
 // Errors only this family replies with, worded as Redis 7.0 words them.
-constexpr std::string_view kMustBePositive = "ERR value is out of range, must be positive";
-constexpr std::string_view kRandCountRange =
-    "ERR value is out of range, value must between -9223372036854775807 and "
-    "9223372036854775807";
-constexpr std::string_view kNumkeysPositive = "ERR numkeys should be greater than 0";
 constexpr std::string_view kTooManyNumkeys =
     "ERR Number of keys can't be greater than number of args";
-constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
-// cachet only: SRANDMEMBER with a negative count builds its whole reply in memory, so a reply
-// estimated past kMaxRandomReplyBytes is refused (Redis streams such a reply until the
-// client's output buffer limit, which normal clients do not have by default).
-constexpr std::string_view kRandCountTooLarge =
-    "ERR count is too large: the reply would not fit in memory";
 
 // The largest reply SRANDMEMBER with a negative count builds: 1 GiB, as estimated by
 // RandomReplyBytes.
@@ -65,9 +54,6 @@ constexpr int kReplySizeSamples = 32;
 // Redis's SPOP_MOVE_STRATEGY_MUL and SRANDMEMBER_SUB_STRATEGY_MUL.
 constexpr uint64_t kSpopMoveStrategyMul = 5;
 constexpr uint64_t kSrandmemberSubStrategyMul = 3;
-
-// An argument as Redis's C code sees it: up to its first NUL byte.
-std::string_view CWord(const std::string& arg) { return std::string_view(arg.c_str()); }
 
 // set-max-intset-entries, as it is now.
 size_t MaxIntsetEntries(CommandContext& ctx) {
@@ -252,7 +238,7 @@ void SCardCmd(CommandContext& ctx) {
 // SPOP key count: Redis's spopWithCountCommand and its three cases.
 void SPopWithCount(CommandContext& ctx) {
   int64_t l;
-  if (!ParseInt64(ctx.argv[2], &l) || l < 0) return ctx.reply.Error(kMustBePositive);
+  if (!ParseInt64(ctx.argv[2], &l) || l < 0) return ctx.reply.Error(errors::kMustBePositive);
   uint64_t count = static_cast<uint64_t>(l);
   const std::string& key = ctx.argv[1];
   const size_t max_intset = MaxIntsetEntries(ctx);
@@ -347,7 +333,7 @@ bool RandomReplyFits(const SetValue& set, uint64_t count, Rng& rng) {
 void SRandMemberWithCount(CommandContext& ctx) {
   int64_t l;
   if (!ParseInt64(ctx.argv[2], &l)) return ctx.reply.Error(errors::kNotInteger);
-  if (l == INT64_MIN) return ctx.reply.Error(kRandCountRange);
+  if (l == INT64_MIN) return ctx.reply.Error(errors::kRandCountRange);
   const bool uniq = l >= 0;
   const uint64_t count = static_cast<uint64_t>(uniq ? l : -l);
   Access acc = ctx.server.keyspace().Lock(ctx.argv[1]);
@@ -362,7 +348,7 @@ void SRandMemberWithCount(CommandContext& ctx) {
 
   // Case 1: a negative count (or 1): independent picks, repeats allowed.
   if (!uniq || count == 1) {
-    if (!RandomReplyFits(*set, count, rng)) return reply.Error(kRandCountTooLarge);
+    if (!RandomReplyFits(*set, count, rng)) return reply.Error(errors::kRandCountTooLarge);
     reply.ArrayHeader(count);
     for (uint64_t i = 0; i < count; ++i) reply.Bulk(set->RandomMember(rng, &buf));
     return;
@@ -598,13 +584,13 @@ void SInterStoreCmd(CommandContext& ctx) {
 void SInterCardCmd(CommandContext& ctx) {
   const auto& argv = ctx.argv;
   int64_t numkeys;
-  if (!ParseInt64(argv[1], &numkeys) || numkeys < 1) return ctx.reply.Error(kNumkeysPositive);
+  if (!ParseInt64(argv[1], &numkeys) || numkeys < 1) return ctx.reply.Error(errors::kNumkeysPositive);
   if (static_cast<uint64_t>(numkeys) > argv.size() - 2) return ctx.reply.Error(kTooManyNumkeys);
   int64_t limit = 0;
   for (size_t j = 2 + static_cast<size_t>(numkeys); j < argv.size(); ++j) {
     if (EqualsNoCase(CWord(argv[j]), "limit") && j + 1 < argv.size()) {
       ++j;
-      if (!ParseInt64(argv[j], &limit) || limit < 0) return ctx.reply.Error(kLimitNegative);
+      if (!ParseInt64(argv[j], &limit) || limit < 0) return ctx.reply.Error(errors::kLimitNegative);
     } else {
       return ctx.reply.Error(errors::kSyntax);
     }

@@ -35,7 +35,6 @@ using storage::kNoExpire;
 using storage::ValueType;
 
 // Errors only this family replies with, worded as Redis 7.0 words them.
-constexpr std::string_view kIncrOverflow = "ERR increment or decrement would overflow";
 constexpr std::string_view kDecrOverflow = "ERR decrement would overflow";
 constexpr std::string_view kNanOrInfinity = "ERR increment would produce NaN or Infinity";
 constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";
@@ -83,7 +82,7 @@ void ReplyStatus(CommandContext& ctx, OpStatus status) {
       ctx.reply.Error(errors::kNotFloat);
       break;
     case OpStatus::kOverflow:
-      ctx.reply.Error(kIncrOverflow);
+      ctx.reply.Error(errors::kIncrOverflow);
       break;
     case OpStatus::kNanOrInfinity:
       ctx.reply.Error(kNanOrInfinity);
@@ -99,10 +98,6 @@ void ReplyStatus(CommandContext& ctx, OpStatus status) {
       break;
   }
 }
-
-// Reports a keyspace event for key in the client's database (Redis's notifyKeyspaceEvent).
-// An argument as Redis's C code sees it: up to its first NUL byte.
-std::string_view CWord(const std::string& arg) { return std::string_view(arg.c_str()); }
 
 // The longest string a command may build: proto-max-bulk-len.
 uint64_t MaxBulkLen(CommandContext& ctx) {
@@ -797,7 +792,6 @@ void LcsCmd(CommandContext& ctx) {
   if (get_len && get_idx) return ctx.reply.Error(kLcsLenAndIdx);
   ReplyLcs(ctx, a, b, get_len, get_idx, with_match_len, min_match_len);
 }
-
 
 }  // namespace
 

@@ -61,26 +61,13 @@ constexpr std::string_view kLimitNeedsBy =
 constexpr std::string_view kWithscoresBylex =
     "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
 constexpr std::string_view kWeightNotFloat = "ERR weight value is not a float";
-constexpr std::string_view kMustBePositive = "ERR value is out of range, must be positive";
-constexpr std::string_view kNumkeysPositive = "ERR numkeys should be greater than 0";
 constexpr std::string_view kCountPositive = "ERR count should be greater than 0";
-constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
-constexpr std::string_view kRandCountRange =
-    "ERR value is out of range, value must between -9223372036854775807 and "
-    "9223372036854775807";
 constexpr std::string_view kValueOutOfRange = "ERR value is out of range";
-// cachet only: ZRANDMEMBER with a negative count builds its whole reply in memory, so counts
-// past this are refused (Redis streams such a reply until the client's output limit).
-constexpr std::string_view kRandCountTooLarge =
-    "ERR count is too large: the reply would not fit in memory";
 
 // The largest |count| ZRANDMEMBER repeats members for (as SRANDMEMBER's limit).
 constexpr uint64_t kMaxRandomReplyCount = uint64_t{1} << 27;
 // Redis's ZRANDMEMBER_SUB_STRATEGY_MUL.
 constexpr uint64_t kRandSubStrategyMul = 3;
-
-// An argument as Redis's C code sees it: up to its first NUL byte.
-std::string_view CWord(const std::string& arg) { return std::string_view(arg.c_str()); }
 
 // zset-max-listpack-entries / -value, as they are now.
 ZSetLimits Limits(CommandContext& ctx) {
@@ -730,7 +717,7 @@ void ZPopMinMax(CommandContext& ctx, bool max) {
   if (ctx.argv.size() > 3) return ctx.reply.Error(errors::kSyntax);
   int64_t count = -1;
   if (ctx.argv.size() == 3 && (!ParseInt64(ctx.argv[2], &count) || count < 0)) {
-    return ctx.reply.Error(kMustBePositive);
+    return ctx.reply.Error(errors::kMustBePositive);
   }
   const bool nested = ctx.reply.protocol() > 2 && count != -1;
   Access acc = ctx.server.keyspace().Lock(ctx.argv[1]);
@@ -782,7 +769,7 @@ void ZMPopGeneric(CommandContext& ctx, size_t numkeys_idx, bool block) {
   const auto& argv = ctx.argv;
   int64_t numkeys;
   if (!ParseInt64(argv[numkeys_idx], &numkeys) || numkeys < 1) {
-    return ctx.reply.Error(kNumkeysPositive);
+    return ctx.reply.Error(errors::kNumkeysPositive);
   }
   if (static_cast<uint64_t>(numkeys) >= argv.size() - numkeys_idx - 1) {
     return ctx.reply.Error(errors::kSyntax);
@@ -846,7 +833,7 @@ void ZRandMemberWithCount(CommandContext& ctx, int64_t l, bool withscores) {
 
   // Case 1: repetitions allowed (or a single element): independent picks.
   if (!uniq || count == 1) {
-    if (count > kMaxRandomReplyCount) return reply.Error(kRandCountTooLarge);
+    if (count > kMaxRandomReplyCount) return reply.Error(errors::kRandCountTooLarge);
     reply.ArrayHeader(withscores && !pairs ? count * 2 : count);
     for (uint64_t i = 0; i < count; ++i) {
       const auto [m, s] = z->Random(rng);
@@ -904,7 +891,7 @@ void ZRandMemberCmd(CommandContext& ctx) {
   if (argv.size() >= 3) {
     int64_t l;
     if (!ParseInt64(argv[2], &l)) return ctx.reply.Error(errors::kNotInteger);
-    if (l == INT64_MIN) return ctx.reply.Error(kRandCountRange);
+    if (l == INT64_MIN) return ctx.reply.Error(errors::kRandCountRange);
     if (argv.size() > 4 || (argv.size() == 4 && !EqualsNoCase(CWord(argv[3]), "withscores"))) {
       return ctx.reply.Error(errors::kSyntax);
     }
@@ -1062,7 +1049,7 @@ void ZSetOpGeneric(CommandContext& ctx, size_t numkeys_idx, bool store, SetOp op
         ++j;
         withscores = true;
       } else if (cardinality_only && remaining >= 2 && EqualsNoCase(opt, "limit")) {
-        if (!ParseInt64(argv[j + 1], &limit) || limit < 0) return ctx.reply.Error(kLimitNegative);
+        if (!ParseInt64(argv[j + 1], &limit) || limit < 0) return ctx.reply.Error(errors::kLimitNegative);
         j += 2;
       } else {
         return ctx.reply.Error(errors::kSyntax);

@@ -28,13 +28,14 @@ inline constexpr std::string_view kNoSuchKey = "ERR no such key";
 inline constexpr std::string_view kDbIndexOutOfRange = "ERR DB index is out of range";
 inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float or out of range";
 inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
-inline constexpr std::string_view kProtocolVersion =
-    "NOPROTO unsupported protocol version";
+inline constexpr std::string_view kProtocolVersion = "NOPROTO unsupported protocol version";
 inline constexpr std::string_view kProtocolVersionNotInteger =
     "ERR Protocol version is not an integer or out of range";
 inline constexpr std::string_view kInvalidCommandName = "ERR Invalid command specified";
-inline constexpr std::string_view kInvalidArgsForCommand = "ERR Invalid arguments specified for command";
-inline constexpr std::string_view kInvalidNumberOfArgs = "ERR Invalid number of arguments specified for command";
+inline constexpr std::string_view kInvalidArgsForCommand =
+    "ERR Invalid arguments specified for command";
+inline constexpr std::string_view kInvalidNumberOfArgs =
+    "ERR Invalid number of arguments specified for command";
 inline constexpr std::string_view kNoKeyArgs = "ERR The command has no key arguments";
 inline constexpr std::string_view kShutdownErrors = "ERR Errors trying to SHUTDOWN. Check logs.";
 inline constexpr std::string_view kOom = "OOM command not allowed when used memory > 'maxmemory'.";
@@ -58,5 +59,24 @@ std::string UnknownSubcommand(std::string_view sub, std::string_view container);
 // "ERR wrong number of arguments for '<name>' command" (name as given in the table,
 // "client|setname" for subcommands).
 std::string WrongArity(std::string_view full_name);
+
+// Shared by several command families.
+inline constexpr std::string_view kIncrOverflow = "ERR increment or decrement would overflow";
+inline constexpr std::string_view kIntRange =
+    "ERR value is out of range, value must between -2147483648 "
+    "and 2147483647";
+inline constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
+inline constexpr std::string_view kMustBePositive = "ERR value is out of range, must be positive";
+inline constexpr std::string_view kNumkeysPositive = "ERR numkeys should be greater than 0";
+inline constexpr std::string_view kRandCountRange =
+    "ERR value is out of range, value must between "
+    "-9223372036854775807 and 9223372036854775807";
+// cachet only: SRANDMEMBER / ZRANDMEMBER with a negative count build their whole reply in
+// memory, so a reply too large for it is refused (Redis streams it until the client's output
+// buffer limit, which normal clients do not have by default).
+inline constexpr std::string_view kRandCountTooLarge =
+    "ERR count is too large: the reply would not fit in "
+    "memory";
+inline constexpr std::string_view kSameObject = "ERR source and destination objects are the same";
 
 }  // namespace cachet::commands::errors

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "cachet/commands/command.h"
@@ -14,6 +15,9 @@ namespace cachet::commands {
 
 // The database the client has SELECTed.
 inline int Db(const CommandContext& ctx) { return ctx.client.db.load(std::memory_order_relaxed); }
+
+// An argument as Redis's C code sees it: up to its first NUL byte (option names compare so).
+inline std::string_view CWord(const std::string& arg) { return std::string_view(arg.c_str()); }
 
 // Reports a keyspace event on key in the client's database (see notify.h).
 inline void Notify(CommandContext& ctx, uint32_t notify_class, std::string_view event,
